@@ -1,0 +1,2 @@
+// libpq 15 (Debian libpq-dev).
+#include <libpq-fe.h>

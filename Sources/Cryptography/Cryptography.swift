@@ -1,0 +1,2 @@
+// Placeholder until the module's first real file lands.
+package enum CryptographyModule {}

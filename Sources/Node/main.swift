@@ -1,0 +1,2 @@
+// Entry point of the `coordinator` executable.
+print("coordinator: not yet implemented")

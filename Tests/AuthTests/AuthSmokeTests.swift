@@ -1,0 +1,6 @@
+import Testing
+@testable import Auth
+
+@Test func AuthModuleLinks() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import Coordination
+
+@Test func CoordinationModuleLinks() {
+    #expect(Bool(true))
+}

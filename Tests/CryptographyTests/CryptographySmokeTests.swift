@@ -1,0 +1,6 @@
+import Testing
+@testable import Cryptography
+
+@Test func CryptographyModuleLinks() {
+    #expect(Bool(true))
+}

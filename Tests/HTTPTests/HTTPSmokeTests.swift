@@ -1,0 +1,6 @@
+import Testing
+@testable import HTTP
+
+@Test func HTTPModuleLinks() {
+    #expect(Bool(true))
+}

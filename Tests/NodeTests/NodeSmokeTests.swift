@@ -1,0 +1,6 @@
+import Testing
+@testable import Node
+
+@Test func NodeModuleLinks() {
+    #expect(Bool(true))
+}

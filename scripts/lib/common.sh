@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Shared helpers for the project's scripts: installing Debian packages that are missing, finding free
+# ports, and starting/stopping Redis and PostgreSQL in a folder we own. Sourced, never run.
+
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+
+log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Installs the Debian packages that are not installed yet (needs root; apt-get update once first).
+ensure_packages() {
+    local missing=()
+    local pkg
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        die "missing packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})"
+    fi
+    log "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null || die "apt-get update failed"
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+}
+
+# The packages every build and test needs.
+ensure_build_packages() {
+    ensure_packages redis-server redis-tools libhiredis-dev libpq-dev libssl-dev pkg-config \
+        postgresql-15 postgresql-client-15
+}
+
+# Prints a TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+    python3 - <<'PY'
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()
+PY
+}
+
+# start_redis DIR PORT: a non-persistent Redis on loopback, pid and log in DIR.
+start_redis() {
+    local dir=$1 port=$2
+    mkdir -p "$dir"
+    if [ -f "$dir/redis.pid" ] && kill -0 "$(cat "$dir/redis.pid")" 2>/dev/null; then
+        log "redis already running on port $port"
+        return 0
+    fi
+    redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --pidfile "$dir/redis.pid" \
+        --dir "$dir" --logfile "$dir/redis.log" --save '' --appendonly no >/dev/null \
+        || die "redis-server failed to start (see $dir/redis.log)"
+    local i
+    for i in $(seq 1 100); do
+        redis-cli -p "$port" ping >/dev/null 2>&1 && return 0
+        sleep 0.05
+    done
+    die "redis did not answer on port $port (see $dir/redis.log)"
+}
+
+stop_redis() {
+    local dir=$1
+    [ -f "$dir/redis.pid" ] || return 0
+    local pid
+    pid=$(cat "$dir/redis.pid")
+    kill "$pid" 2>/dev/null || true
+    local i
+    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    rm -f "$dir/redis.pid"
+}
+
+# Runs a command as the PostgreSQL owner: initdb refuses root, so as root we become `postgres`.
+as_pg_owner() {
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+# start_postgres DIR PORT: initdb (once) and start PostgreSQL on loopback with trust auth; the Unix
+# socket stays in DIR, not /var/run/postgresql.
+start_postgres() {
+    local dir=$1 port=$2
+    mkdir -p "$dir"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+    if [ ! -f "$dir/data/PG_VERSION" ]; then
+        as_pg_owner "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 \
+            || die "initdb failed (see $dir/initdb.log)"
+    fi
+    if as_pg_owner "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+        log "postgres already running"
+        return 0
+    fi
+    as_pg_owner "$PG_BIN/pg_ctl" -D "$dir/data" -w -t 30 \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-on} -c max_connections=200" \
+        -l "$dir/pg.log" start >/dev/null || die "postgres failed to start (see $dir/pg.log)"
+}
+
+stop_postgres() {
+    local dir=$1
+    [ -f "$dir/data/PG_VERSION" ] || return 0
+    as_pg_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
