@@ -7,6 +7,7 @@ let package = Package(
     name: "coordinator",
     products: [
         .executable(name: "coordinator", targets: ["Node"]),
+        .executable(name: "coordinator-bench", targets: ["Bench"]),
     ],
     targets: [
         // C libraries from Debian: module maps and shim headers only.
@@ -27,6 +28,9 @@ let package = Package(
         .target(name: "Coordination", dependencies: ["Storage", "Cryptography"]),
         // The `coordinator` executable: configuration, wiring, routes, CLI.
         .executableTarget(name: "Node", dependencies: ["HTTP", "Storage", "Auth", "Coordination"]),
+
+        // Benchmarks that print our figure beside a reference tool's (not tests).
+        .executableTarget(name: "Bench", dependencies: ["Storage", "HTTP"]),
 
         .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
