@@ -7,6 +7,7 @@ root=$(cd "$here/.." && pwd)
 . "$here/lib/common.sh"
 
 ensure_build_packages
+"$here/check-deploy-files.sh"
 eval "$("$here/test-services.sh" start)"
 trap '"$here/test-services.sh" stop "$COORD_TEST_DIR"' EXIT INT TERM
 log "redis $COORD_TEST_REDIS_URL, postgres $COORD_TEST_DATABASE_URL"

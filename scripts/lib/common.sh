@@ -27,18 +27,20 @@ ensure_packages() {
 # The packages every build and test needs.
 ensure_build_packages() {
     ensure_packages redis-server redis-tools libhiredis-dev libpq-dev libssl-dev pkg-config \
-        postgresql-15 postgresql-client-15
+        postgresql-15 postgresql-client-15 curl
 }
 
-# Prints a TCP port on 127.0.0.1 that nothing listens on right now.
+# Prints a TCP port on 127.0.0.1 that nothing listens on right now (bash only: no python needed).
 free_port() {
-    python3 - <<'PY'
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()
-PY
+    local port i
+    for i in $(seq 1 200); do
+        port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return 0
+        fi
+    done
+    die "no free port found"
 }
 
 # start_redis DIR PORT: a non-persistent Redis on loopback, pid and log in DIR.
@@ -103,4 +105,31 @@ stop_postgres() {
     local dir=$1
     [ -f "$dir/data/PG_VERSION" ] || return 0
     as_pg_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# PostgreSQL runs as `postgres`, which must be able to reach a data folder inside the checkout. A
+# checkout under /root (mode 700) is not reachable, so as root we grant traversal (o+x, not listing) on
+# each ancestor that lacks it, and say so.
+ensure_traversable_by_postgres() {
+    local dir=$1
+    [ "$(id -u)" -eq 0 ] || return 0
+    runuser -u postgres -- test -x "$dir" 2>/dev/null && return 0
+    local d=$dir
+    while [ "$d" != "/" ]; do
+        if [ -d "$d" ] && [ "$(stat -c %A "$d" | cut -c10)" != "x" ] && [ "$(stat -c %A "$d" | cut -c10)" != "t" ]; then
+            log "granting traversal (chmod o+x) on $d so the postgres user can reach its data folder"
+            chmod o+x "$d"
+        fi
+        d=$(dirname "$d")
+    done
+}
+
+# wait_http URL SECONDS: polls until the URL answers 200.
+wait_http() {
+    local url=$1 seconds=${2:-30} i
+    for i in $(seq 1 $((seconds * 10))); do
+        curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
 }

@@ -1,0 +1,83 @@
+import Coordination
+import Foundation
+
+extension NodeConfiguration {
+    /// Reads and validates the `COORD_*` variables; the first problem found is thrown, naming its variable.
+    init(environment env: [String: String]) throws(ConfigurationError) {
+        let reader = EnvironmentReader(env)
+        devMode = try reader.bool("COORD_DEV_MODE", default: false)
+        httpHost = reader.string("COORD_HTTP_HOST", default: "127.0.0.1")
+        httpPort = try reader.int("COORD_HTTP_PORT", default: 8080, range: 0...65535)
+        let hostName = ProcessInfo.processInfo.hostName
+        nodeID = reader.string("COORD_NODE_ID", default: "\(hostName)-\(httpPort)")
+        guard nodeID.count <= 64, nodeID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+            throw ConfigurationError(variable: "COORD_NODE_ID", problem: "must be 1-64 characters of letters, digits, '-', '_' or '.'")
+        }
+        redisURL = reader.string("COORD_REDIS_URL", default: "redis://127.0.0.1:6379")
+        guard redisURL.hasPrefix("redis://") else {
+            throw ConfigurationError(variable: "COORD_REDIS_URL", problem: "must be a redis://[user:password@]host:port[/db] URL")
+        }
+        databaseURL = reader.string("COORD_DATABASE_URL", default: "postgres://postgres@127.0.0.1:5432/coordinator")
+        guard databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://") else {
+            throw ConfigurationError(variable: "COORD_DATABASE_URL", problem: "must be a postgres://user:password@host:port/db URL")
+        }
+        if let secret = env["COORD_JWT_SECRET"], !secret.isEmpty {
+            guard secret.utf8.count >= 16 else {
+                throw ConfigurationError(variable: "COORD_JWT_SECRET", problem: "must be at least 16 bytes (32 or more recommended)")
+            }
+            jwtSecret = Array(secret.utf8)
+        } else if devMode {
+            jwtSecret = Array(Self.devJWTSecret.utf8)
+        } else {
+            throw ConfigurationError(variable: "COORD_JWT_SECRET", problem: "is required outside dev mode (set COORD_DEV_MODE=1 for a local dev secret)")
+        }
+        corsOrigins = try reader.list("COORD_CORS_ORIGINS").map { origin throws(ConfigurationError) in
+            guard origin == "*" || Self.isOrigin(origin) else {
+                throw ConfigurationError(variable: "COORD_CORS_ORIGINS", problem: "'\(origin)' is not an origin like https://app.example.com[:port] or *")
+            }
+            return origin
+        }
+        publicURL = reader.string("COORD_PUBLIC_URL", default: "http://127.0.0.1:\(httpPort)")
+        guard Self.isOrigin(publicURL) || (URL(string: publicURL)?.scheme.map { $0 == "http" || $0 == "https" } ?? false) else {
+            throw ConfigurationError(variable: "COORD_PUBLIC_URL", problem: "must be an http(s) URL")
+        }
+        var catalog = ServiceCatalog.defaults
+        if let path = env["COORD_SERVICES_FILE"], !path.isEmpty {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError(variable: "COORD_SERVICES_FILE", problem: "cannot read '\(path)'")
+            }
+            do { catalog = try catalog.applying(overridesJSON: data) } catch {
+                throw ConfigurationError(variable: "COORD_SERVICES_FILE", problem: error.message)
+            }
+        }
+        self.catalog = catalog
+        webhookSecrets = [:]
+        upstreams = [:]
+        for service in catalog.names {
+            let suffix = service.uppercased().replacingOccurrences(of: "-", with: "_")
+            let secrets = reader.list("COORD_WEBHOOK_SECRET_\(suffix)")
+            if !secrets.isEmpty { webhookSecrets[service] = secrets }
+            if let raw = env["COORD_UPSTREAM_\(suffix)"], !raw.isEmpty {
+                guard let url = URL(string: raw), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                    throw ConfigurationError(variable: "COORD_UPSTREAM_\(suffix)", problem: "must be an http(s) base URL")
+                }
+                upstreams[service] = url
+            }
+        }
+        sendgridPublicKey = env["COORD_SENDGRID_PUBLIC_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        if let key = sendgridPublicKey, Data(base64Encoded: key) == nil {
+            throw ConfigurationError(variable: "COORD_SENDGRID_PUBLIC_KEY", problem: "must be base64 DER (as SendGrid shows it)")
+        }
+        migrationsDirectory = URL(fileURLWithPath: reader.string("COORD_MIGRATIONS_DIR", default: "migrations"))
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        eventLoopCount = try reader.int("COORD_EVENT_LOOPS", default: max(1, cores), range: 1...256)
+        shutdownGraceSeconds = try reader.int("COORD_SHUTDOWN_GRACE_SECONDS", default: 10, range: 0...600)
+    }
+
+    /// `scheme://host[:port]` with no path: what browsers send as `Origin`.
+    static func isOrigin(_ s: String) -> Bool {
+        guard let url = URL(string: s), let scheme = url.scheme, scheme == "http" || scheme == "https",
+              let host = url.host, !host.isEmpty else { return false }
+        return url.path.isEmpty && url.query == nil && url.fragment == nil
+    }
+}

@@ -1,0 +1,27 @@
+import Coordination
+import Foundation
+
+/// Everything a node reads from its environment, validated once at start. Built by
+/// `NodeConfiguration(environment:)` so tests can pass a dictionary instead of the process environment.
+struct NodeConfiguration: Sendable {
+    var devMode: Bool
+    var httpHost: String
+    var httpPort: Int
+    var nodeID: String
+    var redisURL: String
+    var databaseURL: String
+    var jwtSecret: [UInt8]
+    var corsOrigins: [String]
+    var publicURL: String
+    var catalog: ServiceCatalog
+    /// Per service, every secret accepted (several during a rotation).
+    var webhookSecrets: [String: [String]]
+    var sendgridPublicKey: String?
+    var upstreams: [String: URL]
+    var migrationsDirectory: URL
+    var eventLoopCount: Int
+    var shutdownGraceSeconds: Int
+
+    /// The secret used in dev mode only; a node outside dev mode refuses to start without its own.
+    static let devJWTSecret = "dev-only-secret-do-not-use-in-production"
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import Coordination
-
-@Test func CoordinationModuleLinks() {
-    #expect(Bool(true))
-}

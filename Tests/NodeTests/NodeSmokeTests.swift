@@ -1,6 +1,0 @@
-import Testing
-@testable import Node
-
-@Test func NodeModuleLinks() {
-    #expect(Bool(true))
-}
