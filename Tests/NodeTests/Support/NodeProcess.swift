@@ -1,0 +1,98 @@
+import Foundation
+import Synchronization
+
+/// A real `coordinator` process started for a test: the debug binary that `swift build --build-tests`
+/// made, run with a test environment, its port read from its "listening" log line. Always `stop()` it.
+final class NodeProcess: Sendable {
+    struct StartError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let process: Process
+    /// What the reader thread collects: every output line so far and the port once it is announced.
+    final class Collected: Sendable {
+        let lines = Mutex<[String]>([])
+        let port = Mutex<Int?>(nil)
+        let pending = Mutex<Data>(Data())
+    }
+
+    private let collected = Collected()
+
+    static var binary: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/coordinator")
+    }
+
+    static var repositoryRoot: URL { binary.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+
+    /// Starts `coordinator <arguments>` with `environment` on top of PATH only (nothing else leaks in).
+    init(arguments: [String] = ["serve"], environment: [String: String]) throws {
+        process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        env["COORD_MIGRATIONS_DIR"] = Self.repositoryRoot.appendingPathComponent("migrations").path
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let handle = pipe.fileHandleForReading
+        handle.readabilityHandler = { [collected] h in
+            let chunk = h.availableData
+            if chunk.isEmpty { h.readabilityHandler = nil; return }
+            let lines: [String] = collected.pending.withLock { data in
+                data.append(chunk)
+                var out: [String] = []
+                while let nl = data.firstIndex(of: 0x0A) {
+                    out.append(String(decoding: data[data.startIndex..<nl], as: UTF8.self))
+                    data.removeSubrange(data.startIndex...nl)
+                }
+                return out
+            }
+            for line in lines {
+                collected.lines.withLock { $0.append(line) }
+                if line.contains("\"msg\":\"listening\""),
+                   let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                   let port = obj["port"] as? Int {
+                    collected.port.withLock { $0 = port }
+                }
+            }
+        }
+        try process.run()
+    }
+
+    var lines: [String] { collected.lines.withLock { $0 } }
+    var log: String { lines.joined(separator: "\n") }
+
+    /// Waits for the node's "listening" line and returns its port.
+    func waitForPort(timeout: Duration = .seconds(30)) async throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let port = collected.port.withLock({ $0 }) { return port }
+            if !process.isRunning { throw StartError(description: "node exited with \(process.terminationStatus):\n\(log)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw StartError(description: "node did not listen within \(timeout):\n\(log)")
+    }
+
+    /// Waits until the process has exited and returns its status (or nil on timeout).
+    func waitForExit(timeout: Duration = .seconds(20)) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if !process.isRunning { return process.terminationStatus }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
+    }
+
+    func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+    /// SIGTERM, then SIGKILL if it has not exited within `grace`.
+    func stop(grace: Duration = .seconds(10)) async {
+        guard process.isRunning else { return }
+        signal(SIGTERM)
+        if await waitForExit(timeout: grace) == nil { signal(SIGKILL); _ = await waitForExit(timeout: .seconds(5)) }
+    }
+}
