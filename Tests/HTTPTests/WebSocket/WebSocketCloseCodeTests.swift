@@ -8,7 +8,7 @@ import Testing
     @Test(arguments: valid)
     func acceptsCode(_ code: UInt16) throws {
         #expect(WebSocketCloseCode(rawValue: code).isValidOnWire)
-        #expect(run(Wire.close(code, Array("why".utf8))).events == [.close(code: WebSocketCloseCode(rawValue: code), reason: "why")])
+        #expect(parseAll(Wire.close(code, Array("why".utf8))).events == [.close(code: WebSocketCloseCode(rawValue: code), reason: "why")])
         // The encoder sends it and the decoder reads it back.
         var decoder = WebSocketFrameDecoder(role: .client)
         let frame = try WebSocketFrameEncoder.close(code: WebSocketCloseCode(rawValue: code), reason: "r")
@@ -18,11 +18,11 @@ import Testing
     @Test(arguments: invalid)
     func refusesCode(_ code: UInt16) {
         #expect(!WebSocketCloseCode(rawValue: code).isValidOnWire)
-        #expect(run(Wire.close(code)) == ParseOutcome(error: .invalidCloseCode))
+        #expect(parseAll(Wire.close(code)) == WebSocketOutcome(error: .invalidCloseCode))
         #expect(throws: WebSocketError.self) { try WebSocketFrameEncoder.close(code: WebSocketCloseCode(rawValue: code)) }
     }
 
     @Test func emptyCloseHasNoCode() {
-        #expect(run(Wire.client(.close, [UInt8]())).events == [.close(code: nil, reason: "")])
+        #expect(parseAll(Wire.client(.close, [UInt8]())).events == [.close(code: nil, reason: "")])
     }
 }

@@ -9,14 +9,14 @@ import Testing
             + Wire.client(.pong, "p2")
             + Wire.client(.continuation, [], fin: false)
             + Wire.client(.continuation, "world")
-        #expect(run(bytes) == ParseOutcome(events: [
+        #expect(parseAll(bytes) == WebSocketOutcome(events: [
             .ping(Array("p1".utf8)), .pong(Array("p2".utf8)), .text("Hello, world"),
         ]))
     }
 
     @Test func fragmentedBinaryThenClose() {
         let bytes = Wire.client(.binary, [1, 2], fin: false) + Wire.client(.continuation, [3]) + Wire.close(1000, Array("bye".utf8))
-        #expect(run(bytes) == ParseOutcome(events: [.binary([1, 2, 3]), .close(code: .normalClosure, reason: "bye")]))
+        #expect(parseAll(bytes) == WebSocketOutcome(events: [.binary([1, 2, 3]), .close(code: .normalClosure, reason: "bye")]))
     }
 
     struct Invalid: Sendable, CustomTestStringConvertible {
@@ -65,7 +65,7 @@ import Testing
 
     @Test(arguments: invalid)
     func refusesInvalidSequence(_ invalid: Invalid) {
-        #expect(run(invalid.bytes, limits: invalid.limits) == ParseOutcome(events: invalid.events, error: invalid.error))
+        #expect(parseAll(invalid.bytes, limits: invalid.limits) == WebSocketOutcome(events: invalid.events, error: invalid.error))
     }
 
     /// The failing fragment is refused at once: the parser never waits for fin to judge UTF-8.
@@ -83,7 +83,7 @@ import Testing
         let bytes = Wire.client(.text, Array(text[..<1]), fin: false)
             + Wire.client(.continuation, Array(text[1..<12]), fin: false)
             + Wire.client(.continuation, Array(text[12...]))
-        #expect(run(bytes) == ParseOutcome(events: [.text("κόσμε😀")]))
+        #expect(parseAll(bytes) == WebSocketOutcome(events: [.text("κόσμε😀")]))
     }
 
     @Test func errorsAreSticky() {

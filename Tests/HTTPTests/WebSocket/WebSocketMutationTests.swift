@@ -20,7 +20,7 @@ import Testing
                 mutate(&bytes, using: &rng)
             }
             let cuts = (0..<Int.random(in: 0...3, using: &rng)).map { _ in Int.random(in: 0...bytes.count, using: &rng) }.sorted()
-            let outcome = run(split(bytes, at: cuts), limits: limits)
+            let outcome = parseAll(splitBytes(bytes, at: cuts), limits: limits)
             #expect(outcome.events.count <= bytes.count)
             outcomes[outcome.error?.rawValue ?? "ok", default: 0] += 1
         }

@@ -18,45 +18,45 @@ import Testing
     ]
 
     @Test func wholeAndByteByByte() {
-        #expect(run(Self.conversation) == ParseOutcome(events: Self.expected))
-        #expect(run(Self.conversation.map { [$0][...] }) == ParseOutcome(events: Self.expected))
+        #expect(parseAll(Self.conversation) == WebSocketOutcome(events: Self.expected))
+        #expect(parseAll(Self.conversation.map { [$0][...] }) == WebSocketOutcome(events: Self.expected))
     }
 
     @Test func splitAtEveryBoundary() {
         for offset in 0...Self.conversation.count {
-            #expect(run(split(Self.conversation, at: [offset])) == ParseOutcome(events: Self.expected), "split at \(offset)")
+            #expect(parseAll(splitBytes(Self.conversation, at: [offset])) == WebSocketOutcome(events: Self.expected), "split at \(offset)")
         }
     }
 
     @Test func concatenatedWithItselfThenClosed() {
         let bytes = Self.conversation + Self.conversation + Wire.close(1001, Array("bye".utf8))
-        let expected = ParseOutcome(events: Self.expected + Self.expected + [.close(code: .goingAway, reason: "bye")])
-        #expect(run(bytes) == expected)
+        let expected = WebSocketOutcome(events: Self.expected + Self.expected + [.close(code: .goingAway, reason: "bye")])
+        #expect(parseAll(bytes) == expected)
         var rng = SplitMix64(seed: 42)
         for _ in 0..<200 {
             let cuts = (0..<Int.random(in: 1...12, using: &rng)).map { _ in Int.random(in: 0...bytes.count, using: &rng) }.sorted()
-            #expect(run(split(bytes, at: cuts)) == expected, "cuts \(cuts)")
+            #expect(parseAll(splitBytes(bytes, at: cuts)) == expected, "cuts \(cuts)")
         }
     }
 
     @Test func largeFrameWith64BitLength() {
         let payload = (0..<70_000).map { UInt8(truncatingIfNeeded: $0) }
         let bytes = Wire.client(.binary, payload) + Wire.client(.text, "after")
-        let expected = ParseOutcome(events: [.binary(payload), .text("after")])
-        #expect(run(bytes) == expected)
+        let expected = WebSocketOutcome(events: [.binary(payload), .text("after")])
+        #expect(parseAll(bytes) == expected)
         var rng = SplitMix64(seed: 7)
         for _ in 0..<20 {
             let cuts = (0..<Int.random(in: 1...40, using: &rng)).map { _ in Int.random(in: 0...bytes.count, using: &rng) }.sorted()
-            #expect(run(split(bytes, at: cuts)) == expected)
+            #expect(parseAll(splitBytes(bytes, at: cuts)) == expected)
         }
     }
 
     /// An error is reported at the same point whatever the split.
     @Test func errorsDoNotDependOnSplits() {
         let bytes = Wire.client(.text, "ok") + Wire.client(.text, [0x61, 0xED], fin: false) + Wire.client(.continuation, [0xA0, 0x80])
-        let expected = ParseOutcome(events: [.text("ok")], error: .invalidUTF8)
+        let expected = WebSocketOutcome(events: [.text("ok")], error: .invalidUTF8)
         for offset in 0...bytes.count {
-            #expect(run(split(bytes, at: [offset])) == expected)
+            #expect(parseAll(splitBytes(bytes, at: [offset])) == expected)
         }
     }
 }

@@ -45,16 +45,16 @@ enum Wire {
 }
 
 /// What a parser produced for an input: events in order and the error that stopped it, if any.
-struct ParseOutcome: Equatable, CustomStringConvertible {
+struct WebSocketOutcome: Equatable, CustomStringConvertible {
     var events: [WebSocketEvent] = []
     var error: WebSocketError.Code?
     var description: String { "events: \(events), error: \(error.map { "\($0)" } ?? "none")" }
 }
 
 /// Feeds `chunks` one after another, draining all events after each, stopping at the first error.
-func run(_ chunks: [ArraySlice<UInt8>], limits: WebSocketLimits = WebSocketLimits()) -> ParseOutcome {
+func parseAll(_ chunks: [ArraySlice<UInt8>], limits: WebSocketLimits = WebSocketLimits()) -> WebSocketOutcome {
     var parser = WebSocketParser(limits: limits)
-    var outcome = ParseOutcome()
+    var outcome = WebSocketOutcome()
     for chunk in chunks {
         do {
             parser.append(chunk)
@@ -67,12 +67,12 @@ func run(_ chunks: [ArraySlice<UInt8>], limits: WebSocketLimits = WebSocketLimit
     return outcome
 }
 
-func run(_ bytes: [UInt8], limits: WebSocketLimits = WebSocketLimits()) -> ParseOutcome {
-    run([bytes[...]], limits: limits)
+func parseAll(_ bytes: [UInt8], limits: WebSocketLimits = WebSocketLimits()) -> WebSocketOutcome {
+    parseAll([bytes[...]], limits: limits)
 }
 
 /// `bytes` cut at the given sorted offsets.
-func split(_ bytes: [UInt8], at offsets: [Int]) -> [ArraySlice<UInt8>] {
+func splitBytes(_ bytes: [UInt8], at offsets: [Int]) -> [ArraySlice<UInt8>] {
     var pieces: [ArraySlice<UInt8>] = []
     var start = 0
     for offset in offsets where offset > start && offset < bytes.count {
