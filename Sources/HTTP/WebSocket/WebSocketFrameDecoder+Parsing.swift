@@ -1,6 +1,28 @@
 /// The byte-level parsing of one frame; every length from the wire is checked before it is converted.
 extension WebSocketFrameDecoder {
+    /// A fully read and checked frame header.
+    struct Header {
+        var fin: Bool
+        var opcode: WebSocketOpcode
+        /// Header bytes including the masking key.
+        var length: Int
+        var payloadLength: Int
+        var maskingKey: (UInt8, UInt8, UInt8, UInt8)?
+
+    }
+
     mutating func decodeFrame() throws(WebSocketError) -> WebSocketFrame? {
+        guard let header = try currentHeader() else { return nil }
+        guard bufferedByteCount >= header.length + header.payloadLength else { return nil }
+        let payloadStart = readIndex + header.length
+        var payload = Array(buffer[payloadStart..<(payloadStart + header.payloadLength)])
+        if let key = header.maskingKey { Self.unmask(&payload, key) }
+        readIndex = payloadStart + header.payloadLength
+        return WebSocketFrame(fin: header.fin, opcode: header.opcode, payload: payload)
+    }
+
+    /// The header of the frame at the read position, nil while its bytes are incomplete.
+    func currentHeader() throws(WebSocketError) -> Header? {
         let available = buffer.count - readIndex
         guard available >= 2 else { return nil }
         let first = buffer[readIndex]
@@ -60,36 +82,34 @@ extension WebSocketFrameDecoder {
         guard wireLength <= UInt64(limits.maxFrameSize) else {
             throw WebSocketError(.frameTooLarge, "frame payload exceeds \(limits.maxFrameSize) bytes")
         }
-        let payloadLength = Int(wireLength)
-        let maskOffset = readIndex + headerLength
-        if masked { headerLength += 4 }
-        guard available >= headerLength + payloadLength else { return nil }
-
-        let payloadStart = readIndex + headerLength
-        var payload = Array(buffer[payloadStart..<(payloadStart + payloadLength)])
+        var maskingKey: (UInt8, UInt8, UInt8, UInt8)?
         if masked {
-            let mask = (buffer[maskOffset], buffer[maskOffset + 1], buffer[maskOffset + 2], buffer[maskOffset + 3])
-            Self.unmask(&payload, mask)
+            guard available >= headerLength + 4 else { return nil }
+            let at = readIndex + headerLength
+            maskingKey = (buffer[at], buffer[at + 1], buffer[at + 2], buffer[at + 3])
+            headerLength += 4
         }
-        readIndex = payloadStart + payloadLength
-        return WebSocketFrame(fin: fin, opcode: opcode, payload: payload)
+        return Header(fin: fin, opcode: opcode, length: headerLength, payloadLength: Int(wireLength), maskingKey: maskingKey)
     }
 
-    /// XORs the payload with the 4-byte key (its own inverse, so it also masks).
-    static func unmask(_ payload: inout [UInt8], _ key: (UInt8, UInt8, UInt8, UInt8)) {
+    /// XORs the payload with the 4-byte key (its own inverse, so it also masks). `keyOffset` is the
+    /// position of `payload[0]` within the frame's payload, for unmasking a frame piece by piece.
+    static func unmask(_ payload: inout [UInt8], _ key: (UInt8, UInt8, UInt8, UInt8), keyOffset: Int = 0) {
+        let keys = [key.0, key.1, key.2, key.3]
+        let rotated = (0..<4).map { keys[(keyOffset + $0) & 3] }
+        let (k0, k1, k2, k3) = (rotated[0], rotated[1], rotated[2], rotated[3])
         payload.withUnsafeMutableBufferPointer { bytes in
             var index = 0
             let count = bytes.count
             while index &+ 4 <= count {
-                bytes[index] ^= key.0
-                bytes[index &+ 1] ^= key.1
-                bytes[index &+ 2] ^= key.2
-                bytes[index &+ 3] ^= key.3
+                bytes[index] ^= k0
+                bytes[index &+ 1] ^= k1
+                bytes[index &+ 2] ^= k2
+                bytes[index &+ 3] ^= k3
                 index &+= 4
             }
-            let keys = [key.0, key.1, key.2, key.3]
             while index < count {
-                bytes[index] ^= keys[index & 3]
+                bytes[index] ^= rotated[index & 3]
                 index &+= 1
             }
         }

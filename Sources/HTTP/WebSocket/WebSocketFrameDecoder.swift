@@ -20,7 +20,7 @@ public struct WebSocketFrameDecoder: Sendable {
     var buffer: [UInt8] = []
     /// Start of the unread bytes in `buffer`; compacting lazily avoids shifting on every frame.
     var readIndex = 0
-    private var failure: WebSocketError?
+    var failure: WebSocketError?
 
     public init(role: Role = .server, limits: WebSocketLimits = WebSocketLimits()) {
         self.role = role

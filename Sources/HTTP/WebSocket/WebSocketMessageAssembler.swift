@@ -22,6 +22,22 @@ public struct WebSocketMessageAssembler: Sendable {
         return false
     }
 
+    /// The UTF-8 state a frame with `opcode` and `payloadLength` would be validated from if it
+    /// arrived now: non-nil only for text that the assembler would otherwise accept, so checking a
+    /// partial frame early never reports a different error than the complete frame would.
+    func textValidator(forIncoming opcode: WebSocketOpcode, payloadLength: Int) -> UTF8StreamValidator? {
+        switch (state, opcode) {
+        case (.idle, .text):
+            guard (try? checkSize(payloadLength, fragments: 1)) != nil else { return nil }
+            return UTF8StreamValidator()
+        case (.fragmented(.text, let payload, let fragments, let utf8), .continuation):
+            guard (try? checkSize(payload.count + payloadLength, fragments: fragments + 1)) != nil else { return nil }
+            return utf8
+        default:
+            return nil
+        }
+    }
+
     /// Takes the next frame; returns an event, or nil when the frame was a non-final fragment.
     public mutating func push(_ frame: WebSocketFrame) throws(WebSocketError) -> WebSocketEvent? {
         if case .failed(let error) = state { throw error }

@@ -77,6 +77,40 @@ import Testing
         }
     }
 
+    /// Invalid text is refused while the frame is still arriving (RFC 6455 section 8.1, Autobahn 6.4.*).
+    @Test func utf8FailsFastInsideOneFrame() throws {
+        let payload = Array("valid start ".utf8) + [0xF4, 0x90] + [UInt8](repeating: 0x61, count: 100)
+        let frame = Wire.client(.text, payload)
+        var parser = WebSocketParser()
+        #expect(try parser.parse(frame.prefix(18)) == nil)  // 6 header bytes + 12 valid ones
+        #expect(throws: WebSocketError(.invalidUTF8, "text message is not valid UTF-8")) {
+            try parser.parse(frame[18..<20])
+        }
+        // The same bytes as binary are fine until the frame completes.
+        let binary = Wire.client(.binary, payload)
+        var binaryParser = WebSocketParser()
+        #expect(try binaryParser.parse(binary.prefix(24)) == nil)
+        #expect(try binaryParser.parse(binary.dropFirst(24)) == .binary(payload))
+    }
+
+    @Test func utf8FailsFastInsideAContinuationFrame() throws {
+        let continuation = Wire.client(.continuation, [0x62, 0xFF] + [UInt8](repeating: 0x61, count: 50))
+        var parser = WebSocketParser()
+        #expect(try parser.parse(Wire.client(.text, "a", fin: false)) == nil)
+        #expect(throws: WebSocketError(.invalidUTF8, "text message is not valid UTF-8")) {
+            try parser.parse(continuation.prefix(10))
+        }
+    }
+
+    /// Early checking never changes which error is reported: size limits still win over UTF-8.
+    @Test func earlyUTF8CheckKeepsErrorPrecedence() {
+        let limits = WebSocketLimits(maxFrameSize: 1000, maxMessageSize: 50)
+        let bytes = Wire.client(.text, [0xFF] + [UInt8](repeating: 0x61, count: 99))
+        for offset in 0...bytes.count {
+            #expect(parseAll(splitBytes(bytes, at: [offset]), limits: limits) == WebSocketOutcome(error: .messageTooLarge))
+        }
+    }
+
     @Test func multiByteCharacterSplitAcrossFragmentsIsValid() {
         // "κόσμε" with the first character's two bytes and the emoji's four bytes split between frames.
         let text = Array("κόσμε😀".utf8)
