@@ -76,3 +76,21 @@ import Testing
         #expect(throws: CryptoError.self) { try RSAPublicKey(der: small.publicDER) }
     }
 }
+
+/// A SendGrid-style event webhook signature made outside OpenSSL's C API (Python `cryptography` 48):
+/// ECDSA P-256 SHA-256 over `timestamp + raw body`, base64 DER signature, base64 DER public key.
+@Suite struct SendGridStyleInteropTests {
+    let publicKey = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE9NVgs7Q6/a0zNWoSQspzSYzQaljMaYelRu7BTwXovB/l7eWOI4CWzH/YEiaSj1dryo6LiKqxPIm2/1s5eZl+TA=="
+    let timestamp = "1767225600"
+    let body = "[{\"email\":\"a@example.com\",\"event\":\"delivered\",\"sg_event_id\":\"evt-1\",\"timestamp\":1767225600}]\r\n"
+    let signature = "MEUCIEmBdqMZRfPaqKu4lqCeir4KStvx+JnC4Dn4rqLvJpXuAiEA6BSkPCJV6Np5zInEPlRyay9dQRjucbbNZlWtmLF9QQo="
+
+    @Test func verifies() throws {
+        let key = try ECDSAP256PublicKey(base64DER: publicKey)
+        let der = try #require(Base64.decode(signature))
+        #expect(try key.isValidSignature(derSignature: der, for: Array((timestamp + body).utf8)))
+        // Another timestamp, or the body without its trailing CRLF, fails.
+        #expect(try !key.isValidSignature(derSignature: der, for: Array(("1767225601" + body).utf8)))
+        #expect(try !key.isValidSignature(derSignature: der, for: Array((timestamp + body.dropLast(2)).utf8)))
+    }
+}
