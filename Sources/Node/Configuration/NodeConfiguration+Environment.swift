@@ -22,8 +22,8 @@ extension NodeConfiguration {
             throw ConfigurationError(variable: "COORD_DATABASE_URL", problem: "must be a postgres://user:password@host:port/db URL")
         }
         if let secret = env["COORD_JWT_SECRET"], !secret.isEmpty {
-            guard secret.utf8.count >= 16 else {
-                throw ConfigurationError(variable: "COORD_JWT_SECRET", problem: "must be at least 16 bytes (32 or more recommended)")
+            guard secret.utf8.count >= 32 else {
+                throw ConfigurationError(variable: "COORD_JWT_SECRET", problem: "must be at least 32 bytes (HS256 needs a 256-bit secret)")
             }
             jwtSecret = Array(secret.utf8)
         } else if devMode {
