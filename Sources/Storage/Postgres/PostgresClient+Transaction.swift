@@ -1,6 +1,7 @@
 extension PostgresClient {
     /// Runs `body` inside BEGIN/COMMIT on one session and returns its value. Any error thrown by
     /// `body` (or the task being cancelled) rolls the transaction back and nothing is left behind.
+    @discardableResult
     public func withTransaction<T>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws(PostgresError) -> T

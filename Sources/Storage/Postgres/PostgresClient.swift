@@ -49,6 +49,7 @@ public final class PostgresClient: Sendable {
 
     /// Lends one session to `body` for several statements (e.g. session-level advisory locks). A
     /// transaction left open by `body` is rolled back before the session returns to the pool.
+    @discardableResult
     public func withConnection<T>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws(PostgresError) -> T
