@@ -29,12 +29,21 @@ public struct MigrationRunner: Sendable {
             try await connection.execute("SELECT pg_advisory_lock($1)", [.int64(lockKey)])
             do throws(PostgresError) {
                 let applied = try await apply(files, on: connection)
-                _ = try? await connection.execute("SELECT pg_advisory_unlock($1)", [.int64(lockKey)])
+                await unlock(connection)
                 return applied
             } catch {
-                _ = try? await connection.execute("SELECT pg_advisory_unlock($1)", [.int64(lockKey)])
+                await unlock(connection)
                 throw error
             }
+        }
+    }
+
+    /// Not cancellable: a session-level lock left on a pooled session would block every later run.
+    /// If the unlock cannot run, the session is broken and the server released the lock with it.
+    private func unlock(_ connection: PostgresConnection) async {
+        let key = lockKey
+        _ = try? await connection.worker.runToCompletion { session throws(PostgresError) in
+            try session.execute("SELECT pg_advisory_unlock($1)", [.int64(key)])
         }
     }
 

@@ -48,7 +48,8 @@ public final class PostgresClient: Sendable {
     }
 
     /// Lends one session to `body` for several statements (e.g. session-level advisory locks). A
-    /// transaction left open by `body` is rolled back before the session returns to the pool.
+    /// transaction left open by `body` is rolled back before the session returns to the pool; other
+    /// session state (`SET`, advisory locks, temp tables) is `body`'s to undo.
     @discardableResult
     public func withConnection<T>(
         isolation: isolated (any Actor)? = #isolation,

@@ -8,6 +8,8 @@ final class PostgresSession {
     private(set) var connection: OpaquePointer?
     private let parameters: [(String, String)]
     private let cancelKey: PostgresCancelKey
+    /// The cancellation flag of the job being run (nil for cleanup that must not be cancelled).
+    var cancelRequest: PostgresCancelRequest?
 
     init(configuration: PostgresConfiguration, cancelKey: PostgresCancelKey) {
         self.parameters = configuration.libpqParameters
@@ -99,6 +101,8 @@ final class PostgresSession {
         }
         let types = parameters.map(\.oid)
         let formats = [Int32](repeating: 1, count: parameters.count)
+        try cancelKey.beginStatement(for: cancelRequest)
+        defer { cancelKey.endStatement() }
         let result = buffer.withUnsafeBytes { bytes in
             let values: [UnsafePointer<CChar>?] = parameters.indices.map { index in
                 isNull[index] ? nil : bytes.baseAddress.map { ($0 + offsets[index]).assumingMemoryBound(to: CChar.self) }
@@ -112,6 +116,8 @@ final class PostgresSession {
     /// as migration files need.
     func executeScript(_ sql: String) throws(PostgresError) -> PostgresRows {
         guard let connection else { throw PostgresError(code: .connectionFailed, message: "not connected") }
+        try cancelKey.beginStatement(for: cancelRequest)
+        defer { cancelKey.endStatement() }
         return try consume(PQexec(connection, sql))
     }
 }

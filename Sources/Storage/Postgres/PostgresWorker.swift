@@ -27,10 +27,15 @@ final class PostgresWorker: Sendable {
     func run<T: Sendable>(
         _ body: @escaping @Sendable (PostgresSession) throws(PostgresError) -> T
     ) async throws(PostgresError) -> T {
+        // An already-cancelled task fails at once rather than racing a cancel request to the server.
+        guard !Task.isCancelled else {
+            throw PostgresError(code: .cancelled, message: "task cancelled before the statement was sent")
+        }
+        let request = PostgresCancelRequest()
         let result = await withTaskCancellationHandler {
-            await submit(body)
+            await submit(request, body)
         } onCancel: {
-            cancelKey.cancelRunningStatement()
+            cancelKey.cancel(request)
         }
         if case .failure(let error) = result, error.code == .timeout, Task.isCancelled {
             throw PostgresError(code: .cancelled, sqlState: error.sqlState, message: "statement cancelled: \(error.message)")
@@ -42,14 +47,17 @@ final class PostgresWorker: Sendable {
     func runToCompletion<T: Sendable>(
         _ body: @escaping @Sendable (PostgresSession) throws(PostgresError) -> T
     ) async throws(PostgresError) -> T {
-        try await submit(body).get()
+        try await submit(nil, body).get()
     }
 
     private func submit<T: Sendable>(
+        _ request: PostgresCancelRequest?,
         _ body: @escaping @Sendable (PostgresSession) throws(PostgresError) -> T
     ) async -> Result<T, PostgresError> {
         await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, PostgresError>, Never>) in
             let job: Job = { session in
+                session.cancelRequest = request
+                defer { session.cancelRequest = nil }
                 continuation.resume(returning: Result { () throws(PostgresError) -> T in try body(session) })
             }
             let accepted = state.withLock { state in

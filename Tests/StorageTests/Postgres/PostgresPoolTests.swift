@@ -29,7 +29,7 @@ import Testing
         try await PostgresTestDatabase.withDatabase(poolSize: 2, configure: { $0.acquireTimeout = .milliseconds(200) }) { client, _ in
             let holders = (0..<2).map { _ in
                 Task { try await client.withConnection { connection throws(PostgresError) in
-                    try await connection.query("SELECT pg_sleep(1.2)")
+                    try await connection.query("SELECT pg_sleep(2)")
                 } }
             }
             try await Task.sleep(for: .milliseconds(300))
@@ -42,7 +42,7 @@ import Testing
                 #expect(error.isUnavailable)
             }
             let waited = ContinuousClock.now - start
-            #expect(waited >= .milliseconds(190) && waited < .milliseconds(800))
+            #expect(waited >= .milliseconds(190) && waited < .milliseconds(1500))
             for holder in holders { _ = try await holder.value }
             try await client.ping()  // freed connections serve again
         }
@@ -64,10 +64,19 @@ import Testing
     }
 
     @Test func cancellingARunningStatementStopsItOnTheServer() async throws {
-        try await PostgresTestDatabase.withDatabase(poolSize: 1) { client, _ in
+        try await PostgresTestDatabase.withDatabase(poolSize: 2) { client, configuration in
             let start = ContinuousClock.now
             let sleeper = Task { () async throws -> PostgresRows in try await client.query("SELECT pg_sleep(20)") }
-            try await Task.sleep(for: .milliseconds(200))
+            // Cancel only once the server is really running it.
+            var running = false
+            while !running, ContinuousClock.now - start < .seconds(5) {
+                try await Task.sleep(for: .milliseconds(20))
+                running = try await client.query(
+                    "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND state = 'active' AND query = 'SELECT pg_sleep(20)'",
+                    [.text(configuration.database)]
+                ).single().decode("n", as: Int64.self) == 1
+            }
+            #expect(running)
             sleeper.cancel()
             let outcome = await sleeper.result
             if case .failure(let failure) = outcome, let error = failure as? PostgresError {
@@ -78,6 +87,24 @@ import Testing
             }
             #expect(ContinuousClock.now - start < .seconds(5))
             try await client.ping()  // the session is usable again
+        }
+    }
+
+    @Test(arguments: [0, 1, 5, 20])
+    func earlyCancellationIsNotLost(delayMilliseconds: Int) async throws {
+        try await PostgresTestDatabase.withDatabase(poolSize: 1) { client, _ in
+            let start = ContinuousClock.now
+            let sleeper = Task { () async throws -> PostgresRows in try await client.query("SELECT pg_sleep(20)") }
+            if delayMilliseconds > 0 { try await Task.sleep(for: .milliseconds(delayMilliseconds)) }
+            sleeper.cancel()
+            let outcome = await sleeper.result
+            if case .failure(let failure) = outcome, let error = failure as? PostgresError {
+                #expect(error.code == .cancelled)
+            } else {
+                Issue.record("expected the statement to be cancelled")
+            }
+            #expect(ContinuousClock.now - start < .seconds(5))
+            try await client.ping()
         }
     }
 
