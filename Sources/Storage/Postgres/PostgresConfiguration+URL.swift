@@ -73,3 +73,13 @@ extension PostgresConfiguration {
         return value
     }
 }
+
+extension PostgresConfiguration: CustomStringConvertible, CustomDebugStringConvertible {
+    /// Safe to log: the password is never printed.
+    public var description: String {
+        let credentials = password == nil ? user : "\(user):***"
+        return "postgres://\(credentials)@\(host):\(port)/\(database)?sslmode=\(tlsMode.rawValue)&pool_size=\(poolSize)"
+    }
+
+    public var debugDescription: String { description }
+}

@@ -84,13 +84,14 @@ public struct PostgresConfiguration: Sendable, Hashable {
             ("connect_timeout", String(max(2, Self.wholeSeconds(connectTimeout)))),
             ("application_name", applicationName),
             ("client_encoding", "UTF8"),
-            // A dead peer must surface as an error, not a hang: probe idle sockets and give up on
-            // unacknowledged writes.
+            // A host that vanished must surface as an error, not a hang: drop the socket when sent
+            // data stays unacknowledged (a running query's bytes are acknowledged at once, so long
+            // queries are unaffected), and probe a silent socket after 10 s (about 25 s to fail).
             ("keepalives", "1"),
-            ("keepalives_idle", "30"),
+            ("keepalives_idle", "10"),
             ("keepalives_interval", "5"),
             ("keepalives_count", "3"),
-            ("tcp_user_timeout", String(Self.milliseconds(connectTimeout) * 6)),
+            ("tcp_user_timeout", String(max(10_000, Self.milliseconds(connectTimeout) * 2))),
             ("options", sessionOptions),
         ]
         if let password { parameters.append(("password", password)) }

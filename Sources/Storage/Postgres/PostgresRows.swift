@@ -18,7 +18,8 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
     public var endIndex: Int { rows.endIndex }
     public subscript(position: Int) -> PostgresRow { rows[position] }
 
-    /// The first row, or a decoding error naming the statement's shape, for `SELECT ... LIMIT 1`.
+    /// The first row, for statements expected to return one (`SELECT count(*)`, `... LIMIT 1`);
+    /// a decoding error when there is none.
     public func single() throws(PostgresError) -> PostgresRow {
         guard let row = rows.first else { throw .decoding("expected one row, got none") }
         return row

@@ -97,7 +97,10 @@ final class PostgresSession {
             let start = buffer.count
             isNull.append(!parameter.appendBinary(to: &buffer))
             offsets.append(start)
-            lengths.append(Int32(clamping: buffer.count - start))
+            guard let length = Int32(exactly: buffer.count - start) else {
+                throw .invalidArgument("parameter \(offsets.count) is larger than the protocol's 2 GiB limit")
+            }
+            lengths.append(length)
         }
         let types = parameters.map(\.oid)
         let formats = [Int32](repeating: 1, count: parameters.count)

@@ -76,3 +76,12 @@ import Testing
         #expect(error.isUniqueViolation)
     }
 }
+
+@Suite struct PostgresConfigurationLoggingTests {
+    @Test func descriptionNeverShowsThePassword() throws {
+        let configuration = try PostgresConfiguration(url: "postgres://app:hunter2@db:5432/coord")
+        #expect(!"\(configuration)".contains("hunter2"))
+        #expect(!String(reflecting: configuration).contains("hunter2"))
+        #expect("\(configuration)".contains("app:***@db:5432/coord"))
+    }
+}
