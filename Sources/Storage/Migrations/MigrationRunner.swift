@@ -25,25 +25,35 @@ public struct MigrationRunner: Sendable {
     public func run() async throws(PostgresError) -> [AppliedMigration] {
         let files = try MigrationFile.load(from: directory)
         return try await client.withConnection { connection throws(PostgresError) in
+            // Neither waiting for another node nor a long migration may hit the pool's statement
+            // timeout; RESET below restores the session default before it returns to the pool.
+            try await connection.executeScript("SET statement_timeout = 0")
             // Waits while another node migrates; released below or when the session ends.
-            try await connection.execute("SELECT pg_advisory_lock($1)", [.int64(lockKey)])
+            do throws(PostgresError) {
+                try await connection.execute("SELECT pg_advisory_lock($1)", [.int64(lockKey)])
+            } catch {
+                await restoreSession(connection)
+                throw error
+            }
             do throws(PostgresError) {
                 let applied = try await apply(files, on: connection)
-                await unlock(connection)
+                await restoreSession(connection)
                 return applied
             } catch {
-                await unlock(connection)
+                await restoreSession(connection)
                 throw error
             }
         }
     }
 
-    /// Not cancellable: a session-level lock left on a pooled session would block every later run.
-    /// If the unlock cannot run, the session is broken and the server released the lock with it.
-    private func unlock(_ connection: PostgresConnection) async {
+    /// Releases the lock and the timeout override. Not cancellable: a session-level lock left on a
+    /// pooled session would block every later run. If this cannot run, the session is broken and
+    /// the server released the lock with it.
+    private func restoreSession(_ connection: PostgresConnection) async {
         let key = lockKey
         _ = try? await connection.worker.runToCompletion { session throws(PostgresError) in
-            try session.execute("SELECT pg_advisory_unlock($1)", [.int64(key)])
+            _ = try session.execute("SELECT pg_advisory_unlock($1)", [.int64(key)])
+            _ = try session.executeScript("RESET statement_timeout")
         }
     }
 

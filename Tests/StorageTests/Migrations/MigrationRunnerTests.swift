@@ -41,6 +41,16 @@ import Testing
         }
     }
 
+    @Test func statementTimeoutDoesNotCutMigrationsShortAndIsRestored() async throws {
+        let directory = try Self.directory(["0001_slow.sql": "SELECT pg_sleep(0.4);\nCREATE TABLE slow (id int);"])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await PostgresTestDatabase.withDatabase(poolSize: 1, configure: { $0.statementTimeout = .milliseconds(150) }) { client, _ in
+            #expect(try await MigrationRunner(client: client, directory: directory).run().count == 1)
+            let setting = try await client.query("SELECT current_setting('statement_timeout') AS t").single()
+            #expect(try setting.decode("t", as: String.self) == "150ms")
+        }
+    }
+
     @Test func editedAppliedMigrationIsRefused() async throws {
         var files = Self.sample
         files.removeValue(forKey: "0003_third.sql")
