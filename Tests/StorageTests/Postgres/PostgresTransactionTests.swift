@@ -95,3 +95,38 @@ import Testing
         }
     }
 }
+
+/// The domain calls the client from actors: closures run on the caller's isolation, so they may
+/// touch actor state and return non-Sendable values.
+private actor LedgerProbe {
+    final class Summary { var total: Int64 = 0 }
+    private var writes = 0
+    let client: PostgresClient
+
+    init(client: PostgresClient) { self.client = client }
+
+    func record(_ amount: Int64) async throws(PostgresError) -> Int64 {
+        let summary = try await client.withTransaction { connection throws(PostgresError) in
+            try await connection.execute("INSERT INTO ledger VALUES ($1)", [.int64(amount)])
+            writes += 1
+            let summary = Summary()
+            summary.total = try await connection.query("SELECT sum(amount) AS s FROM ledger").single().decode("s")
+            return summary
+        }
+        return summary.total
+    }
+
+    var writeCount: Int { writes }
+}
+
+@Suite struct PostgresActorIsolationTests {
+    @Test func transactionsComposeWithActors() async throws {
+        try await PostgresTestDatabase.withDatabase(poolSize: 2) { client, _ in
+            try await client.execute("CREATE TABLE ledger (amount bigint NOT NULL)")
+            let probe = LedgerProbe(client: client)
+            _ = try await probe.record(5)
+            #expect(try await probe.record(7) == 12)
+            #expect(await probe.writeCount == 2)
+        }
+    }
+}
