@@ -24,7 +24,9 @@ do {
 switch command {
 case .token(let subject, let role, let ttl):
     exit(TokenCommand.run(subject: subject, role: role, ttlSeconds: ttl, configuration: configuration))
-case .serve, .migrate, .help:
+case .migrate:
+    exit(await MigrateCommand.run(configuration: configuration, logger: NodeLogger(nodeID: configuration.nodeID)))
+case .serve, .help:
     FileHandle.standardError.write(Data("coordinator: not yet implemented\n".utf8))
     exit(1)
 }
