@@ -1,0 +1,131 @@
+/// Commands and their replies: FIFO matching, per-command deadlines, detaching cancelled callers.
+extension RedisConnectionStateMachine {
+    /// Buffers one request (`encode` writes its bytes) whose `replies` replies go to `waiter`.
+    /// With `collects`, the waiter receives all of them as one `.array`.
+    mutating func enqueue(id: UInt64, waiter: Waiter, replies: Int = 1, collects: Bool = false, now: Instant,
+                          encode: @Sendable (inout [UInt8]) -> Void) -> EnqueueOutcome {
+        switch state {
+        case .closed:
+            return .fail(waiter, RedisError(.shutdown, "the Redis client was shut down"))
+        case .backingOff:
+            return .fail(waiter, unavailableError())
+        case .idle, .connecting, .handshaking, .ready:
+            encode(&outbound)
+            pending.append(Entry(id: id, waiter: waiter, remaining: max(replies, 1), collected: [],
+                                 collects: collects, deadline: now + settings.commandTimeout, handshake: nil))
+            return isSocketConnected ? .flush : .queued
+        }
+    }
+
+    /// The I/O layer takes the buffered bytes to write them (swap keeps both buffers' capacity).
+    mutating func takeOutbound(swappingWith buffer: inout [UInt8]) {
+        guard isSocketConnected, !outbound.isEmpty else { return }
+        swap(&outbound, &buffer)
+    }
+
+    mutating func replyReceived(_ reply: RedisReply, now: Instant, into actions: inout [Action]) {
+        guard isSocketConnected else { return }
+        if settings.isSubscriber, Self.isPush(reply) {
+            actions.append(.push(reply))
+            return
+        }
+        guard head < pending.count else {
+            connectionClosed(RedisError(.protocolError, "Redis sent a reply nobody asked for: \(reply)"),
+                             now: now, into: &actions)
+            return
+        }
+        pending[head].remaining -= 1
+        if pending[head].collects { pending[head].collected.append(reply) }
+        guard pending[head].remaining <= 0 else { return }
+        let entry = pending[head]
+        pending[head].waiter = nil
+        pending[head].collected = []
+        head += 1
+        compactIfNeeded()
+        if let handshake = entry.handshake {
+            handshakeReplied(handshake, reply, now: now, into: &actions)
+        } else if let waiter = entry.waiter {
+            actions.append(.complete(waiter, .success(entry.collects ? .array(entry.collected) : reply)))
+        }
+    }
+
+    /// A caller gave up (task cancelled): it is answered now and its reply will be discarded.
+    mutating func cancel(id: UInt64, into actions: inout [Action]) {
+        var index = head
+        while index < pending.count {
+            if pending[index].id == id, let waiter = pending[index].waiter {
+                pending[index].waiter = nil
+                actions.append(.complete(waiter, .failure(RedisError(.cancelled, "the command was cancelled"))))
+                return
+            }
+            index += 1
+        }
+    }
+
+    /// The earliest time `tick` has something to do.
+    var nextDeadline: Instant? {
+        var earliest: Instant?
+        switch state {
+        case .connecting(let deadline), .handshaking(let deadline): earliest = deadline
+        case .backingOff(let until): earliest = until
+        default: break
+        }
+        var index = max(timeoutCursor, head)
+        while index < pending.count {
+            if pending[index].waiter != nil, pending[index].handshake == nil {
+                let deadline = pending[index].deadline
+                return earliest.map { min($0, deadline) } ?? deadline
+            }
+            index += 1
+        }
+        return earliest
+    }
+
+    /// Fails callers whose deadline passed. All commands share one timeout, so deadlines grow along
+    /// the queue and the scan stops at the first caller still within its time.
+    mutating func expireCommands(now: Instant, into actions: inout [Action]) {
+        var index = max(timeoutCursor, head)
+        while index < pending.count {
+            if pending[index].waiter == nil || pending[index].handshake != nil {
+                index += 1
+                continue
+            }
+            guard pending[index].deadline <= now else { break }
+            if let waiter = pending[index].waiter {
+                pending[index].waiter = nil
+                let error = RedisError(.timeout, "no reply from Redis within \(settings.commandTimeout)")
+                actions.append(.complete(waiter, .failure(error)))
+            }
+            index += 1
+        }
+        timeoutCursor = index
+    }
+
+    /// Completes every waiter with `error` and forgets all commands and unsent bytes.
+    mutating func failAll(_ error: RedisError, into actions: inout [Action]) {
+        for index in head..<pending.count {
+            if let waiter = pending[index].waiter { actions.append(.complete(waiter, .failure(error))) }
+        }
+        pending.removeAll(keepingCapacity: true)
+        head = 0
+        timeoutCursor = 0
+        outbound.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func compactIfNeeded() {
+        if head == pending.count {
+            pending.removeAll(keepingCapacity: true)
+            head = 0
+            timeoutCursor = 0
+        } else if head > 4096, head * 2 > pending.count {
+            pending.removeFirst(head)
+            timeoutCursor = max(timeoutCursor - head, 0)
+            head = 0
+        }
+    }
+
+    static func isPush(_ reply: RedisReply) -> Bool {
+        guard case .array(let elements) = reply, let kind = elements.first?.bytes else { return false }
+        return kind == Array("message".utf8) || kind == Array("pmessage".utf8)
+    }
+}
