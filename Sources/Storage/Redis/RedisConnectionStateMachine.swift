@@ -116,3 +116,5 @@ struct RedisHandshakeCommand: Equatable, Sendable {
 
 extension RedisConnectionStateMachine.Action: Sendable where Waiter: Sendable {}
 extension RedisConnectionStateMachine.EnqueueOutcome: Sendable where Waiter: Sendable {}
+extension RedisConnectionStateMachine.Action: Equatable where Waiter: Equatable {}
+extension RedisConnectionStateMachine.EnqueueOutcome: Equatable where Waiter: Equatable {}
