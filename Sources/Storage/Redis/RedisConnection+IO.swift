@@ -1,10 +1,11 @@
 import Glibc
 
-/// The connection thread: poll() on the socket and the wake pipe, write buffered commands, read and
-/// parse replies, and let the state machine decide the rest.
+/// The connection thread: takes callers' submissions, writes them in one go, polls the socket and
+/// the wake pipe, parses replies and lets the state machine (owned by this thread alone) decide.
 extension RedisConnection {
-    /// Everything only the connection thread touches (the socket, buffers, the hiredis reader).
-    private struct IOState {
+    /// Everything only the connection thread touches: the machine, the socket, buffers, the reader.
+    private struct Worker {
+        var machine: Machine
         var fd: Int32 = -1
         var connecting = false
         var reader: RedisReplyReader?
@@ -12,6 +13,12 @@ extension RedisConnection {
         var writeOffset = 0
         var replies: [RedisReply] = []
         var actions: [Action] = []
+        // Buffers swapped with the shared inbox, so taking a batch copies nothing.
+        var submissions: [Machine.Submission] = []
+        var incoming: [UInt8] = []
+        var cancellations: [UInt64] = []
+        var publishedRefusal: RedisError?
+        var publishedReady = false
 
         mutating func closeSocket() {
             if fd >= 0 { close(fd) }
@@ -26,74 +33,98 @@ extension RedisConnection {
         var hasUnwritten: Bool { writeOffset < writeBuffer.count }
     }
 
-    /// Runs `body` on the machine under the lock and refreshes the lock-free ready flag.
-    private func withMachine(_ body: (inout Machine) -> Void) {
-        state.withLock { shared in
-            body(&shared.machine)
-            readyFlag.store(shared.machine.isReady, ordering: .relaxed)
-        }
-    }
-
     func run() {
-        var io = IOState()
+        var worker = Worker(machine: Machine(settings: settings))
         let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         defer { readBuffer.deallocate() }
         var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0), pollfd(fd: -1, events: 0, revents: 0)]
-        withMachine { $0.start(now: .now, into: &io.actions) }
-        perform(&io)
+        worker.machine.start(now: .now, into: &worker.actions)
+        perform(&worker)
 
         while true {
-            let now = ContinuousClock.now
-            if !io.hasUnwritten {
-                io.writeBuffer.removeAll(keepingCapacity: true)
-                io.writeOffset = 0
+            takeSubmissions(&worker)
+            perform(&worker)
+            if worker.machine.isClosed { break }
+            if worker.isConnected && !worker.hasUnwritten {
+                worker.writeBuffer.removeAll(keepingCapacity: true)
+                worker.writeOffset = 0
+                worker.machine.takeOutbound(swappingWith: &worker.writeBuffer)
             }
-            var deadline: ContinuousClock.Instant?
-            var closed = false
-            state.withLock { shared in
-                shared.machine.tick(now: now, into: &io.actions)
-                shared.wakePending = false
-                if io.isConnected && !io.hasUnwritten { shared.machine.takeOutbound(swappingWith: &io.writeBuffer) }
-                deadline = shared.machine.nextDeadline
-                closed = shared.machine.isClosed
-                readyFlag.store(shared.machine.isReady, ordering: .relaxed)
+            if worker.isConnected && worker.hasUnwritten {
+                flush(&worker)
+                perform(&worker)
             }
-            perform(&io)
-            if closed { break }
-            if io.isConnected && io.hasUnwritten { flush(&io) }
+            publish(&worker)
 
             fds[0].revents = 0
-            fds[1] = pollfd(fd: io.fd, events: 0, revents: 0)
-            if io.fd >= 0 {
-                fds[1].events = io.connecting ? Int16(POLLOUT) : Int16(POLLIN) | (io.hasUnwritten ? Int16(POLLOUT) : 0)
+            fds[1] = pollfd(fd: worker.fd, events: 0, revents: 0)
+            if worker.fd >= 0 {
+                fds[1].events = worker.connecting
+                    ? Int16(POLLOUT) : Int16(POLLIN) | (worker.hasUnwritten ? Int16(POLLOUT) : 0)
             }
-            let ready = poll(&fds, io.fd >= 0 ? 2 : 1, Self.timeoutMilliseconds(until: deadline))
+            let ready = poll(&fds, worker.fd >= 0 ? 2 : 1, Self.timeoutMilliseconds(until: worker.machine.nextDeadline))
             if ready <= 0 { continue }
             if fds[0].revents != 0 { drainWakePipe() }
             let events = Int32(fds[1].revents)
-            guard io.fd >= 0, events != 0 else { continue }
-            if io.connecting {
-                finishConnect(&io)
+            guard worker.fd >= 0, events != 0 else { continue }
+            if worker.connecting {
+                finishConnect(&worker)
             } else if events & (POLLIN | POLLHUP | POLLERR) != 0 {
-                readReplies(&io, into: readBuffer)
+                readReplies(&worker, into: readBuffer)
             }
-            perform(&io)
+            perform(&worker)
         }
-        io.closeSocket()
+        worker.closeSocket()
         readyFlag.store(false, ordering: .relaxed)
-        let waiters = state.withLock { shared in
+        // Requests that slipped in after the last drain are refused here, so none is left waiting.
+        let (late, waiters) = shared.withLock { shared in
             shared.exited = true
-            defer { shared.exitWaiters = [] }
-            return shared.exitWaiters
+            shared.refusal = RedisError(.shutdown, "the Redis client was shut down")
+            defer { shared.inbox = []; shared.exitWaiters = [] }
+            return (shared.inbox, shared.exitWaiters)
         }
+        for submission in late { submission.waiter.resume(returning: .failure(RedisError(.shutdown, "the Redis client was shut down"))) }
         for waiter in waiters { waiter.resume() }
     }
 
+    /// Moves callers' submissions, cancellations and a shutdown request into the machine.
+    private func takeSubmissions(_ worker: inout Worker) {
+        var shutdown = false
+        shared.withLock { shared in
+            swap(&shared.inbox, &worker.submissions)
+            swap(&shared.outbound, &worker.incoming)
+            if !shared.cancellations.isEmpty { swap(&shared.cancellations, &worker.cancellations) }
+            shared.wakePending = false
+            shutdown = shared.shutdownRequested
+        }
+        let now = ContinuousClock.now
+        worker.machine.enqueue(worker.submissions, bytes: &worker.incoming, now: now, into: &worker.actions)
+        worker.submissions.removeAll(keepingCapacity: true)
+        for id in worker.cancellations { worker.machine.cancel(id: id, into: &worker.actions) }
+        worker.cancellations.removeAll(keepingCapacity: true)
+        if shutdown { worker.machine.shutdown(into: &worker.actions) }
+        worker.machine.tick(now: now, into: &worker.actions)
+    }
+
+    /// Tells callers (lock-free flag, refusal under the lock) whether requests are accepted now.
+    private func publish(_ worker: inout Worker) {
+        let ready = worker.machine.isReady
+        if ready != worker.publishedReady {
+            readyFlag.store(ready, ordering: .relaxed)
+            worker.publishedReady = ready
+        }
+        let refusal = worker.machine.refusal
+        if refusal != worker.publishedRefusal {
+            shared.withLock { $0.refusal = refusal }
+            worker.publishedRefusal = refusal
+        }
+    }
+
     /// Carries out the machine's actions, including those that further actions produce.
-    private func perform(_ io: inout IOState) {
+    private func perform(_ worker: inout Worker) {
         var index = 0
-        while index < io.actions.count {
-            let action = io.actions[index]
+        while index < worker.actions.count {
+            let action = worker.actions[index]
             index += 1
             switch action {
             case .complete(let waiter, let result):
@@ -105,57 +136,66 @@ extension RedisConnection {
             case .disconnected(let error):
                 onEvent(.disconnected(error))
             case .closeSocket:
-                io.closeSocket()
+                worker.closeSocket()
             case .connect:
-                io.closeSocket()
+                worker.closeSocket()
                 do {
-                    io.fd = try RedisSocket.startConnect(host: configuration.host, port: configuration.port)
-                    io.connecting = true
+                    worker.fd = try RedisSocket.startConnect(host: configuration.host, port: configuration.port)
+                    worker.connecting = true
                 } catch {
-                    withMachine { $0.connectFailed(error, now: .now, into: &io.actions) }
+                    worker.machine.connectFailed(error, now: .now, into: &worker.actions)
                 }
             }
         }
-        io.actions.removeAll(keepingCapacity: true)
+        worker.actions.removeAll(keepingCapacity: true)
     }
 
-    private func finishConnect(_ io: inout IOState) {
-        let code = RedisSocket.connectError(io.fd)
+    private func finishConnect(_ worker: inout Worker) {
+        let code = RedisSocket.connectError(worker.fd)
         guard code == 0 else {
-            let error = RedisError(.connectionFailed, "cannot connect to Redis at \(configuration.host):\(configuration.port): \(RedisSocket.errorText(code))")
-            withMachine { $0.connectFailed(error, now: .now, into: &io.actions) }
+            let error = RedisError(.connectionFailed,
+                                   "cannot connect to Redis at \(settings.endpoint): \(RedisSocket.errorText(code))")
+            worker.machine.connectFailed(error, now: .now, into: &worker.actions)
             return
         }
-        io.connecting = false
-        io.reader = RedisReplyReader(limits: .init(maxElements: configuration.maxReplyElements,
-                                                   maxBufferedBytes: configuration.maxReplyBytes))
-        let extra = extraHandshake()
-        withMachine { $0.connected(now: .now, extra: extra, into: &io.actions) }
+        worker.connecting = false
+        worker.reader = RedisReplyReader(limits: .init(maxElements: configuration.maxReplyElements,
+                                                       maxBufferedBytes: configuration.maxReplyBytes))
+        worker.machine.connected(now: .now, extra: extraHandshake(), into: &worker.actions)
     }
 
-    private func flush(_ io: inout IOState) {
-        while io.hasUnwritten {
-            let result = io.writeBuffer.withUnsafeBytes { raw in
-                RedisSocket.write(io.fd, UnsafeRawBufferPointer(rebasing: raw[io.writeOffset...]))
+    private func flush(_ worker: inout Worker) {
+        while worker.hasUnwritten {
+            let offset = worker.writeOffset
+            let fd = worker.fd
+            let result = worker.writeBuffer.withUnsafeBytes { raw in
+                RedisSocket.write(fd, UnsafeRawBufferPointer(rebasing: raw[offset...]))
             }
             switch result {
-            case .transferred(let count): io.writeOffset += count
-            case .wouldBlock: return
-            case .closed: lost(&io, "Redis closed the connection")
-            case .failed(let code): lost(&io, "write failed: \(RedisSocket.errorText(code))"); return
+            case .transferred(let count):
+                worker.writeOffset += count
+            case .wouldBlock:
+                return
+            case .closed:
+                lost(&worker, RedisError(.connectionLost, "connection to Redis at \(settings.endpoint) closed"))
+                return
+            case .failed(let code):
+                lost(&worker, RedisError(.connectionLost,
+                                         "write to Redis at \(settings.endpoint) failed: \(RedisSocket.errorText(code))"))
+                return
             }
         }
     }
 
-    private func readReplies(_ io: inout IOState, into buffer: UnsafeMutableRawBufferPointer) {
+    private func readReplies(_ worker: inout Worker, into buffer: UnsafeMutableRawBufferPointer) {
         var failure: RedisError?
         reading: for _ in 0..<16 {
-            switch RedisSocket.read(io.fd, into: buffer) {
+            switch RedisSocket.read(worker.fd, into: buffer) {
             case .transferred(let count):
+                guard let reader = worker.reader else { break reading }
                 do {
-                    guard let reader = io.reader else { break reading }
                     try reader.feed(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-                    while let reply = try reader.next() { io.replies.append(reply) }
+                    while let reply = try reader.next() { worker.replies.append(reply) }
                 } catch {
                     failure = error
                     break reading
@@ -164,28 +204,22 @@ extension RedisConnection {
             case .wouldBlock:
                 break reading
             case .closed:
-                failure = RedisError(.connectionLost, "Redis at \(configuration.host):\(configuration.port) closed the connection")
+                failure = RedisError(.connectionLost, "Redis at \(settings.endpoint) closed the connection")
                 break reading
             case .failed(let code):
-                failure = RedisError(.connectionLost, "read from Redis failed: \(RedisSocket.errorText(code))")
+                failure = RedisError(.connectionLost,
+                                     "read from Redis at \(settings.endpoint) failed: \(RedisSocket.errorText(code))")
                 break reading
             }
         }
         let now = ContinuousClock.now
-        if !io.replies.isEmpty {
-            withMachine { machine in
-                for reply in io.replies { machine.replyReceived(reply, now: now, into: &io.actions) }
-            }
-            io.replies.removeAll(keepingCapacity: true)
-        }
-        if let failure {
-            withMachine { $0.connectionClosed(failure, now: now, into: &io.actions) }
-        }
+        for reply in worker.replies { worker.machine.replyReceived(reply, now: now, into: &worker.actions) }
+        worker.replies.removeAll(keepingCapacity: true)
+        if let failure { lost(&worker, failure) }
     }
 
-    private func lost(_ io: inout IOState, _ reason: String) {
-        let error = RedisError(.connectionLost, "connection to Redis at \(configuration.host):\(configuration.port) lost: \(reason)")
-        withMachine { $0.connectionClosed(error, now: .now, into: &io.actions) }
+    private func lost(_ worker: inout Worker, _ error: RedisError) {
+        worker.machine.connectionClosed(error, now: .now, into: &worker.actions)
     }
 
     private func drainWakePipe() {

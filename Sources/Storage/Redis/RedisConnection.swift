@@ -17,9 +17,17 @@ final class RedisConnection: Sendable {
         case disconnected(RedisError)
     }
 
-    /// State shared by callers and the connection thread, always accessed under `state`'s lock.
+    /// The hand-over point between callers and the connection thread, always used under `shared`'s
+    /// lock. Kept tiny so callers never wait behind reply processing: the state machine itself
+    /// belongs to the connection thread alone.
     struct Shared {
-        var machine: Machine
+        /// Requests not yet taken by the connection thread, in order; their bytes are in `outbound`.
+        var inbox: [Machine.Submission] = []
+        var outbound: [UInt8] = []
+        var cancellations: [UInt64] = []
+        /// Set by the connection thread: why new requests are refused right now (nil: accepted).
+        var refusal: RedisError?
+        var shutdownRequested = false
         /// A wake-up byte is already on its way: later callers need not write another.
         var wakePending = false
         var started = false
@@ -28,7 +36,9 @@ final class RedisConnection: Sendable {
     }
 
     let configuration: RedisConfiguration
-    let state: Mutex<Shared>
+    let shared: Mutex<Shared>
+    /// The state machine is created from these inside the connection thread, which alone owns it.
+    let settings: Machine.Settings
     /// Mirrors `machine.isReady` so routing can skip a down connection without taking its lock.
     let readyFlag = Atomic<Bool>(false)
     private let ids = Atomic<UInt64>(0)
@@ -54,7 +64,8 @@ final class RedisConnection: Sendable {
             endpoint: "\(configuration.host):\(configuration.port)", connectTimeout: configuration.connectTimeout,
             commandTimeout: configuration.commandTimeout, backoff: configuration.backoff, handshake: handshake,
             isSubscriber: isSubscriber)
-        state = Mutex(Shared(machine: Machine(settings: settings)))
+        shared = Mutex(Shared())
+        self.settings = settings
         (wakeRead, wakeWrite) = try RedisSocket.makeWakePipe()
         self.extraHandshake = extraHandshake
         self.onEvent = onEvent
@@ -67,7 +78,7 @@ final class RedisConnection: Sendable {
 
     /// Starts the connection thread (once).
     func start() {
-        let first = state.withLock { shared in
+        let first = shared.withLock { shared in
             defer { shared.started = true }
             return !shared.started
         }
@@ -86,18 +97,18 @@ final class RedisConnection: Sendable {
         let id = ids.wrappingAdd(1, ordering: .relaxed).newValue
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (waiter: Waiter) in
-                let now = ContinuousClock.now
                 var wake = false
-                let outcome = state.withLock { shared in
-                    let outcome = shared.machine.enqueue(id: id, waiter: waiter, replies: replies, collects: collects,
-                                                         now: now, encode: encode)
-                    if case .flush = outcome, !shared.wakePending {
+                let refusal = shared.withLock { shared -> RedisError? in
+                    if let refusal = shared.refusal { return refusal }
+                    shared.inbox.append(Machine.Submission(id: id, waiter: waiter, replies: replies, collects: collects))
+                    encode(&shared.outbound)
+                    if !shared.wakePending {
                         shared.wakePending = true
                         wake = true
                     }
-                    return outcome
+                    return nil
                 }
-                if case .fail(let waiter, let error) = outcome { waiter.resume(returning: .failure(error)) }
+                if let refusal { waiter.resume(returning: .failure(refusal)) }
                 if wake { self.wake() }
             }
         } onCancel: {
@@ -105,17 +116,21 @@ final class RedisConnection: Sendable {
         }
     }
 
+    /// Asks the connection thread to answer this request with `.cancelled` (if still unanswered).
     private func cancel(id: UInt64) {
-        var actions: [Action] = []
-        state.withLock { $0.machine.cancel(id: id, into: &actions) }
-        for case .complete(let waiter, let result) in actions { waiter.resume(returning: result) }
+        let wake = shared.withLock { shared in
+            shared.cancellations.append(id)
+            defer { shared.wakePending = true }
+            return !shared.wakePending
+        }
+        if wake { self.wake() }
     }
 
     /// Fails everything pending, stops the thread and waits until it has closed the socket.
     func shutdown() async {
         requestShutdown()
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
-            let done = state.withLock { shared in
+            let done = shared.withLock { shared in
                 if shared.exited || !shared.started { return true }
                 shared.exitWaiters.append(waiter)
                 return false
@@ -126,10 +141,11 @@ final class RedisConnection: Sendable {
 
     /// Like `shutdown` without waiting (usable from `deinit`).
     func requestShutdown() {
-        var actions: [Action] = []
-        state.withLock { $0.machine.shutdown(into: &actions) }
+        shared.withLock { shared in
+            shared.shutdownRequested = true
+            shared.refusal = RedisError(.shutdown, "the Redis client was shut down")
+        }
         readyFlag.store(false, ordering: .relaxed)
-        for case .complete(let waiter, let result) in actions { waiter.resume(returning: result) }
         wake()
     }
 

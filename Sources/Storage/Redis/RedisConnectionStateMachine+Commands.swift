@@ -17,6 +17,34 @@ extension RedisConnectionStateMachine {
         }
     }
 
+    /// Accepts a batch of requests whose RESP bytes, in the same order, are in `bytes` (emptied).
+    /// The connection thread drains callers' submissions this way, reading the clock once per batch.
+    mutating func enqueue(_ submissions: [Submission], bytes: inout [UInt8], now: Instant,
+                          into actions: inout [Action]) {
+        guard !submissions.isEmpty else { return }
+        if let refusal {
+            for submission in submissions { actions.append(.complete(submission.waiter, .failure(refusal))) }
+            bytes.removeAll(keepingCapacity: true)
+            return
+        }
+        let deadline = now + settings.commandTimeout
+        for submission in submissions {
+            pending.append(Entry(id: submission.id, waiter: submission.waiter, remaining: max(submission.replies, 1),
+                                 collected: [], collects: submission.collects, deadline: deadline, handshake: nil))
+        }
+        if outbound.isEmpty { swap(&outbound, &bytes) } else { outbound.append(contentsOf: bytes) }
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// The error a caller gets at once instead of being queued, or nil when commands are accepted.
+    var refusal: RedisError? {
+        switch state {
+        case .closed: RedisError(.shutdown, "the Redis client was shut down")
+        case .backingOff: unavailableError()
+        case .idle, .connecting, .handshaking, .ready: nil
+        }
+    }
+
     /// The I/O layer takes the buffered bytes to write them (swap keeps both buffers' capacity).
     mutating func takeOutbound(swappingWith buffer: inout [UInt8]) {
         guard isSocketConnected, !outbound.isEmpty else { return }

@@ -54,6 +54,14 @@ struct RedisConnectionStateMachine<Waiter> {
         var isSubscriber = false
     }
 
+    /// A caller's request as handed over by the connection's inbox (its bytes travel separately).
+    struct Submission {
+        var id: UInt64
+        var waiter: Waiter
+        var replies: Int
+        var collects: Bool
+    }
+
     struct Entry {
         var id: UInt64
         /// nil once the caller detached (timeout, cancel) or for handshake commands: reply is discarded.
@@ -118,3 +126,4 @@ extension RedisConnectionStateMachine.Action: Sendable where Waiter: Sendable {}
 extension RedisConnectionStateMachine.EnqueueOutcome: Sendable where Waiter: Sendable {}
 extension RedisConnectionStateMachine.Action: Equatable where Waiter: Equatable {}
 extension RedisConnectionStateMachine.EnqueueOutcome: Equatable where Waiter: Equatable {}
+extension RedisConnectionStateMachine.Submission: Sendable where Waiter: Sendable {}
