@@ -72,14 +72,24 @@ public final class RedisClient: Sendable {
         try RedisSubscriber(configuration: configuration)
     }
 
-    /// Round robin, skipping connections that are down while another one is up.
+    /// The first ready connection with fewer than `spilloverThreshold` requests in flight, so
+    /// concurrent commands pile into one pipeline (one busy connection thread batches better than
+    /// several half-busy ones on a small machine); the others take the overflow and stand by.
+    /// When all are past the threshold: the least loaded ready one; when none is ready: round robin
+    /// (the request then waits for the connection or fails fast).
     func pickConnection() -> RedisConnection {
-        let count = connections.count
-        let start = nextConnection.wrappingAdd(1, ordering: .relaxed).oldValue & Int.max
-        for offset in 0..<count {
-            let connection = connections[(start + offset) % count]
-            if connection.isReady { return connection }
+        var leastLoaded: RedisConnection?
+        var leastCount = Int.max
+        for connection in connections where connection.isReady {
+            let count = connection.inFlight.load(ordering: .relaxed)
+            if count < configuration.spilloverThreshold { return connection }
+            if count < leastCount {
+                leastLoaded = connection
+                leastCount = count
+            }
         }
-        return connections[start % count]
+        if let leastLoaded { return leastLoaded }
+        let start = nextConnection.wrappingAdd(1, ordering: .relaxed).oldValue & Int.max
+        return connections[start % connections.count]
     }
 }

@@ -14,6 +14,8 @@ public struct RedisConfiguration: Sendable, Hashable {
     public var commandTimeout: Duration
     /// Pipelined connections for commands; a few suffice because each carries many commands at once.
     public var connectionCount: Int
+    /// Requests in flight on one connection before new ones spill over to the next connection.
+    public var spilloverThreshold: Int
     /// Reconnect pacing after Redis goes away.
     public var backoff: RedisBackoff
     /// Largest number of elements accepted in one reply array (hiredis itself has no limit).
@@ -23,7 +25,7 @@ public struct RedisConfiguration: Sendable, Hashable {
 
     public init(host: String = "127.0.0.1", port: Int = 6379, user: String? = nil, password: String? = nil,
                 database: Int = 0, connectTimeout: Duration = .seconds(2), commandTimeout: Duration = .seconds(5),
-                connectionCount: Int = 2, backoff: RedisBackoff = RedisBackoff(),
+                connectionCount: Int = 2, spilloverThreshold: Int = 256, backoff: RedisBackoff = RedisBackoff(),
                 maxReplyElements: Int = 1 << 20, maxReplyBytes: Int = 512 << 20) {
         self.host = host
         self.port = port
@@ -33,6 +35,7 @@ public struct RedisConfiguration: Sendable, Hashable {
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
         self.connectionCount = connectionCount
+        self.spilloverThreshold = spilloverThreshold
         self.backoff = backoff
         self.maxReplyElements = maxReplyElements
         self.maxReplyBytes = maxReplyBytes

@@ -19,6 +19,8 @@ extension RedisConnection {
         var cancellations: [UInt64] = []
         var publishedRefusal: RedisError?
         var publishedReady = false
+        /// A lazy wait (see `prepareToSleep`) ran out without replies: wait normally next time.
+        var lazyExpired = false
 
         mutating func closeSocket() {
             if fd >= 0 { close(fd) }
@@ -55,6 +57,7 @@ extension RedisConnection {
                 perform(&worker)
             }
             publish(&worker)
+            guard let lazy = prepareToSleep(&worker) else { continue }
 
             fds[0].revents = 0
             fds[1] = pollfd(fd: worker.fd, events: 0, revents: 0)
@@ -62,8 +65,13 @@ extension RedisConnection {
                 fds[1].events = worker.connecting
                     ? Int16(POLLOUT) : Int16(POLLIN) | (worker.hasUnwritten ? Int16(POLLOUT) : 0)
             }
-            let ready = poll(&fds, worker.fd >= 0 ? 2 : 1, Self.timeoutMilliseconds(until: worker.machine.nextDeadline))
-            if ready <= 0 { continue }
+            var timeout = Self.timeoutMilliseconds(until: worker.machine.nextDeadline)
+            if lazy { timeout = min(timeout, 1) }
+            let ready = poll(&fds, worker.fd >= 0 ? 2 : 1, timeout)
+            if ready <= 0 {
+                if lazy { worker.lazyExpired = true }
+                continue
+            }
             if fds[0].revents != 0 { drainWakePipe() }
             let events = Int32(fds[1].revents)
             guard worker.fd >= 0, events != 0 else { continue }
@@ -83,8 +91,27 @@ extension RedisConnection {
             defer { shared.inbox = []; shared.exitWaiters = [] }
             return (shared.inbox, shared.exitWaiters)
         }
+        inFlight.wrappingSubtract(late.count, ordering: .relaxed)
         for submission in late { submission.waiter.resume(returning: .failure(RedisError(.shutdown, "the Redis client was shut down"))) }
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Decides how to wait: nil means "do not sleep, there is work"; true means a lazy wait in which
+    /// new submissions do not wake this thread because replies to commands in flight will, and
+    /// are then written together (bigger batches, fewer wake-ups); false means a normal sleep that
+    /// any submission interrupts. A lazy wait lasts at most 1 ms, so a blocking command in flight
+    /// (BLPOP) delays others by at most that much.
+    private func prepareToSleep(_ worker: inout Worker) -> Bool? {
+        let lazy = worker.isConnected && worker.machine.isReady && worker.machine.pendingCount > 0 && !worker.lazyExpired
+        let busy = shared.withLock { shared in
+            if shared.shutdownRequested || !shared.cancellations.isEmpty || (!lazy && !shared.inbox.isEmpty) {
+                return true
+            }
+            shared.sleeping = !lazy
+            shared.wakePending = false
+            return false
+        }
+        return busy ? nil : lazy
     }
 
     /// Moves callers' submissions, cancellations and a shutdown request into the machine.
@@ -94,7 +121,7 @@ extension RedisConnection {
             swap(&shared.inbox, &worker.submissions)
             swap(&shared.outbound, &worker.incoming)
             if !shared.cancellations.isEmpty { swap(&shared.cancellations, &worker.cancellations) }
-            shared.wakePending = false
+            shared.sleeping = false
             shutdown = shared.shutdownRequested
         }
         let now = ContinuousClock.now
@@ -122,12 +149,15 @@ extension RedisConnection {
 
     /// Carries out the machine's actions, including those that further actions produce.
     private func perform(_ worker: inout Worker) {
+        var completed = 0
+        defer { if completed > 0 { inFlight.wrappingSubtract(completed, ordering: .relaxed) } }
         var index = 0
         while index < worker.actions.count {
             let action = worker.actions[index]
             index += 1
             switch action {
             case .complete(let waiter, let result):
+                completed += 1
                 waiter.resume(returning: result)
             case .push(let reply):
                 onEvent(.push(reply))
@@ -213,6 +243,7 @@ extension RedisConnection {
             }
         }
         let now = ContinuousClock.now
+        if !worker.replies.isEmpty { worker.lazyExpired = false }
         for reply in worker.replies { worker.machine.replyReceived(reply, now: now, into: &worker.actions) }
         worker.replies.removeAll(keepingCapacity: true)
         if let failure { lost(&worker, failure) }

@@ -6,7 +6,10 @@ import Synchronization
 /// reads replies and resumes callers in FIFO order. Decisions live in `RedisConnectionStateMachine`;
 /// this class only does I/O.
 final class RedisConnection: Sendable {
-    typealias Waiter = CheckedContinuation<Result<RedisReply, RedisError>, Never>
+    /// Unchecked for speed (it saves an allocation per command): `RedisConnectionStateMachine`
+    /// hands each waiter out exactly once in a `.complete` action, and waiters refused before they
+    /// reach it are resumed once at the refusal site; the state-machine tests pin this down.
+    typealias Waiter = UnsafeContinuation<Result<RedisReply, RedisError>, Never>
     typealias Machine = RedisConnectionStateMachine<Waiter>
     typealias Action = Machine.Action
 
@@ -28,6 +31,9 @@ final class RedisConnection: Sendable {
         /// Set by the connection thread: why new requests are refused right now (nil: accepted).
         var refusal: RedisError?
         var shutdownRequested = false
+        /// The connection thread sleeps in poll() and only a wake-up byte brings it back; when false
+        /// it is busy (or waiting for replies it will get anyway) and checks the inbox by itself.
+        var sleeping = false
         /// A wake-up byte is already on its way: later callers need not write another.
         var wakePending = false
         var started = false
@@ -42,6 +48,8 @@ final class RedisConnection: Sendable {
     /// Mirrors `machine.isReady` so routing can skip a down connection without taking its lock.
     let readyFlag = Atomic<Bool>(false)
     private let ids = Atomic<UInt64>(0)
+    /// Requests submitted and not yet answered, for routing (see `RedisClient.pickConnection`).
+    let inFlight = Atomic<Int>(0)
     let wakeRead: Int32
     let wakeWrite: Int32
     let onEvent: @Sendable (Event) -> Void
@@ -95,20 +103,24 @@ final class RedisConnection: Sendable {
                  encode: @Sendable (inout [UInt8]) -> Void) async -> Result<RedisReply, RedisError> {
         if Task.isCancelled { return .failure(RedisError(.cancelled, "the command was cancelled")) }
         let id = ids.wrappingAdd(1, ordering: .relaxed).newValue
+        inFlight.wrappingAdd(1, ordering: .relaxed)
         return await withTaskCancellationHandler {
-            await withCheckedContinuation { (waiter: Waiter) in
+            await withUnsafeContinuation { (waiter: Waiter) in
                 var wake = false
                 let refusal = shared.withLock { shared -> RedisError? in
                     if let refusal = shared.refusal { return refusal }
                     shared.inbox.append(Machine.Submission(id: id, waiter: waiter, replies: replies, collects: collects))
                     encode(&shared.outbound)
-                    if !shared.wakePending {
+                    if shared.sleeping && !shared.wakePending {
                         shared.wakePending = true
                         wake = true
                     }
                     return nil
                 }
-                if let refusal { waiter.resume(returning: .failure(refusal)) }
+                if let refusal {
+                    inFlight.wrappingSubtract(1, ordering: .relaxed)
+                    waiter.resume(returning: .failure(refusal))
+                }
                 if wake { self.wake() }
             }
         } onCancel: {
