@@ -30,6 +30,24 @@ import Testing
         await redis.shutdown()
     }
 
+    @Test func tenThousandSimultaneousTasksEachGetTheirOwnReply() async throws {
+        let redis = try RedisClient(configuration: RedisTestSupport.configuration())
+        let key = RedisTestSupport.prefix() + "shared"
+        let seen = try await withThrowingTaskGroup(of: Int64?.self) { group in
+            for _ in 0..<10_000 {
+                group.addTask { try await redis.send("INCR", key).integer }
+            }
+            var seen: [Int64] = []
+            for try await value in group { seen.append(value ?? -1) }
+            return seen
+        }
+        // Every INCR result exactly once: no reply lost, duplicated or handed to the wrong caller.
+        #expect(seen.sorted() == Array(1...10_000))
+        let replies = try await redis.pipeline((0..<1000).map { RedisCommand("ECHO", "m\($0)") })
+        #expect(replies == (0..<1000).map { .bulkString(Array("m\($0)".utf8)) })
+        await redis.shutdown()
+    }
+
     @Test func repliesOfEveryTypeRoundTrip() async throws {
         let redis = try RedisClient(configuration: RedisTestSupport.configuration())
         let key = RedisTestSupport.prefix() + "list"
