@@ -22,41 +22,47 @@ enum RedisCommandEncoder {
     }
 
     static func appendBulkInteger(_ value: Int64, to buffer: inout [UInt8]) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for "-9223372036854775808"
-        let count = withUnsafeMutableBytes(of: &digits) { raw in writeDecimal(value, into: raw) }
-        withUnsafeBytes(of: &digits) { raw in
-            appendBulk(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: count),
-                       to: &buffer)
-        }
-    }
-
-    /// `<marker><decimal>\r\n`.
-    static func appendHeader(_ marker: UInt8, _ value: Int64, to buffer: inout [UInt8]) {
-        buffer.append(marker)
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        let count = withUnsafeMutableBytes(of: &digits) { raw in writeDecimal(value, into: raw) }
-        withUnsafeBytes(of: &digits) { raw in buffer.append(contentsOf: raw.prefix(count)) }
+        let length = decimalLength(value)
+        appendHeader(UInt8(ascii: "$"), Int64(length), to: &buffer)
+        appendDecimal(value, to: &buffer)
         buffer.append(13)
         buffer.append(10)
     }
 
-    /// Writes the decimal form of `value` at the start of `raw` (24 bytes); returns its length.
-    private static func writeDecimal(_ value: Int64, into raw: UnsafeMutableRawBufferPointer) -> Int {
+    /// `<marker><decimal>\r\n`.
+    @inline(__always)
+    static func appendHeader(_ marker: UInt8, _ value: Int64, to buffer: inout [UInt8]) {
+        buffer.append(marker)
+        appendDecimal(value, to: &buffer)
+        buffer.append(13)
+        buffer.append(10)
+    }
+
+    /// Appends the decimal digits of `value` byte by byte: no temporary string or array.
+    @inline(__always)
+    static func appendDecimal(_ value: Int64, to buffer: inout [UInt8]) {
+        if value >= 0 && value < 10 {
+            buffer.append(UInt8(truncatingIfNeeded: value) &+ 48)
+            return
+        }
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        let magnitude = value.magnitude
+        var divisor: UInt64 = 1
+        while magnitude / divisor >= 10 { divisor &*= 10 }
+        while divisor > 0 {
+            buffer.append(UInt8(truncatingIfNeeded: (magnitude / divisor) % 10) &+ 48)
+            divisor /= 10
+        }
+    }
+
+    /// Number of bytes `appendDecimal` writes for `value`.
+    static func decimalLength(_ value: Int64) -> Int {
         var magnitude = value.magnitude
-        var end = raw.count
-        repeat {
-            end -= 1
-            raw[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        var length = value < 0 ? 2 : 1
+        while magnitude >= 10 {
             magnitude /= 10
-        } while magnitude > 0
-        if value < 0 {
-            end -= 1
-            raw[end] = UInt8(ascii: "-")
+            length += 1
         }
-        let count = raw.count - end
-        if end > 0 {
-            for index in 0..<count { raw[index] = raw[end + index] }
-        }
-        return count
+        return length
     }
 }
