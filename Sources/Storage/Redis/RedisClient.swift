@@ -33,12 +33,12 @@ public final class RedisClient: Sendable {
     ///
     /// Safe from any number of concurrent tasks: commands issued together are written together.
     @discardableResult
-    public func send(_ command: String, _ arguments: any RedisArgumentConvertible...) async throws(RedisError) -> RedisReply {
+    nonisolated(nonsending) public func send(_ command: String, _ arguments: any RedisArgumentConvertible...) async throws(RedisError) -> RedisReply {
         try await send(command, arguments: arguments)
     }
 
     @discardableResult
-    public func send(_ command: String, arguments: [any RedisArgumentConvertible]) async throws(RedisError) -> RedisReply {
+    nonisolated(nonsending) public func send(_ command: String, arguments: [any RedisArgumentConvertible]) async throws(RedisError) -> RedisReply {
         let result = await pickConnection().execute { buffer in
             RedisCommandEncoder.append(command, arguments, to: &buffer)
         }
@@ -47,7 +47,7 @@ public final class RedisClient: Sendable {
 
     /// Sends an already encoded command; error replies are thrown.
     @discardableResult
-    public func send(_ command: RedisCommand) async throws(RedisError) -> RedisReply {
+    nonisolated(nonsending) public func send(_ command: RedisCommand) async throws(RedisError) -> RedisReply {
         let bytes = command.encoded
         let result = await pickConnection().execute { $0.append(contentsOf: bytes) }
         return try result.get().throwingServerError()

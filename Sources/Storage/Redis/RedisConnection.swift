@@ -99,7 +99,7 @@ final class RedisConnection: Sendable {
     var isReady: Bool { readyFlag.load(ordering: .relaxed) }
 
     /// Sends one request (`encode` writes its RESP bytes) and waits for its `replies` replies.
-    func execute(replies: Int = 1, collects: Bool = false,
+    nonisolated(nonsending) func execute(replies: Int = 1, collects: Bool = false,
                  encode: @Sendable (inout [UInt8]) -> Void) async -> Result<RedisReply, RedisError> {
         if Task.isCancelled { return .failure(RedisError(.cancelled, "the command was cancelled")) }
         let id = ids.wrappingAdd(1, ordering: .relaxed).newValue
