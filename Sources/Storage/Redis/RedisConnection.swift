@@ -98,6 +98,9 @@ final class RedisConnection: Sendable {
 
     var isReady: Bool { readyFlag.load(ordering: .relaxed) }
 
+    /// Why requests are refused right now, if they are (for health reports).
+    var refusalReason: RedisError? { shared.withLock { $0.refusal } }
+
     /// Sends one request (`encode` writes its RESP bytes) and waits for its `replies` replies.
     nonisolated(nonsending) func execute(replies: Int = 1, collects: Bool = false,
                  encode: @Sendable (inout [UInt8]) -> Void) async -> Result<RedisReply, RedisError> {

@@ -66,6 +66,7 @@ import Testing
         }
         try await redis.ping()
         #expect(redis.isConnected)
+        #expect(redis.health.isHealthy && redis.health.totalConnections == 2 && redis.health.problem == nil)
         await redis.shutdown()
         #expect(!redis.isConnected)
         await #expect(throws: RedisError.self) { try await redis.send("PING") }

@@ -46,6 +46,9 @@ import Testing
         #expect(result.failure?.message.contains("refused") == true, "\(result)")
         #expect(took < .seconds(1))
         #expect(!redis.isConnected)
+        let health = redis.health
+        #expect(!health.isHealthy && health.connectedConnections == 0 && health.totalConnections == 1)
+        #expect(health.problem?.message.contains("refused") == true, "\(String(describing: health.problem))")
         await redis.shutdown()
     }
 
