@@ -102,7 +102,7 @@ final class RedisConnection: Sendable {
     var refusalReason: RedisError? { shared.withLock { $0.refusal } }
 
     /// Sends one request (`encode` writes its RESP bytes) and waits for its `replies` replies.
-    nonisolated(nonsending) func execute(replies: Int = 1, collects: Bool = false,
+    nonisolated(nonsending) func execute(replies: Int = 1, collects: Bool = false, errorEndsRequest: Bool = false,
                  encode: @Sendable (inout [UInt8]) -> Void) async -> Result<RedisReply, RedisError> {
         if Task.isCancelled { return .failure(RedisError(.cancelled, "the command was cancelled")) }
         let id = ids.wrappingAdd(1, ordering: .relaxed).newValue
@@ -112,7 +112,8 @@ final class RedisConnection: Sendable {
                 var wake = false
                 let refusal = shared.withLock { shared -> RedisError? in
                     if let refusal = shared.refusal { return refusal }
-                    shared.inbox.append(Machine.Submission(id: id, waiter: waiter, replies: replies, collects: collects))
+                    shared.inbox.append(Machine.Submission(id: id, waiter: waiter, replies: replies, collects: collects,
+                                                             errorEndsRequest: errorEndsRequest))
                     encode(&shared.outbound)
                     if shared.sleeping && !shared.wakePending {
                         shared.wakePending = true

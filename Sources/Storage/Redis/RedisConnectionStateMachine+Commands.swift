@@ -1,22 +1,5 @@
 /// Commands and their replies: FIFO matching, per-command deadlines, detaching cancelled callers.
 extension RedisConnectionStateMachine {
-    /// Buffers one request (`encode` writes its bytes) whose `replies` replies go to `waiter`.
-    /// With `collects`, the waiter receives all of them as one `.array`.
-    mutating func enqueue(id: UInt64, waiter: Waiter, replies: Int = 1, collects: Bool = false, now: Instant,
-                          encode: @Sendable (inout [UInt8]) -> Void) -> EnqueueOutcome {
-        switch state {
-        case .closed:
-            return .fail(waiter, RedisError(.shutdown, "the Redis client was shut down"))
-        case .backingOff:
-            return .fail(waiter, unavailableError())
-        case .idle, .connecting, .handshaking, .ready:
-            encode(&outbound)
-            pending.append(Entry(id: id, waiter: waiter, remaining: max(replies, 1), collected: [],
-                                 collects: collects, deadline: now + settings.commandTimeout, handshake: nil))
-            return isSocketConnected ? .flush : .queued
-        }
-    }
-
     /// Accepts a batch of requests whose RESP bytes, in the same order, are in `bytes` (emptied).
     /// The connection thread drains callers' submissions this way, reading the clock once per batch.
     mutating func enqueue(_ submissions: [Submission], bytes: inout [UInt8], now: Instant,
@@ -30,7 +13,8 @@ extension RedisConnectionStateMachine {
         let deadline = now + settings.commandTimeout
         for submission in submissions {
             pending.append(Entry(id: submission.id, waiter: submission.waiter, remaining: max(submission.replies, 1),
-                                 collected: [], collects: submission.collects, deadline: deadline, handshake: nil))
+                                 collected: [], collects: submission.collects, errorEndsRequest: submission.errorEndsRequest,
+                                 deadline: deadline, handshake: nil))
         }
         if outbound.isEmpty { swap(&outbound, &bytes) } else { outbound.append(contentsOf: bytes) }
         bytes.removeAll(keepingCapacity: true)
@@ -64,7 +48,9 @@ extension RedisConnectionStateMachine {
         }
         pending[head].remaining -= 1
         if pending[head].collects { pending[head].collected.append(reply) }
-        guard pending[head].remaining <= 0 else { return }
+        // SUBSCRIBE a b answers with one confirmation per channel, but with a single error reply.
+        let endsEarly = pending[head].errorEndsRequest && reply.errorMessage != nil
+        guard pending[head].remaining <= 0 || endsEarly else { return }
         let entry = pending[head]
         pending[head].waiter = nil
         pending[head].collected = []

@@ -14,7 +14,7 @@ extension RedisConnectionStateMachine {
         for command in handshake {
             RedisCommandEncoder.append(command.parts, to: &bytes)
             entries.append(Entry(id: 0, waiter: nil, remaining: max(command.replies, 1), collected: [],
-                                 collects: false, deadline: deadline, handshake: command))
+                                 collects: false, errorEndsRequest: true, deadline: deadline, handshake: command))
         }
         bytes.append(contentsOf: outbound)
         outbound = bytes
@@ -93,7 +93,7 @@ extension RedisConnectionStateMachine {
 
     mutating func handshakeReplied(_ command: HandshakeCommand, _ reply: RedisReply, now: Instant,
                                    into actions: inout [Action]) {
-        if case .error(let message) = reply {
+        if case .error(let message) = reply, command.isFatal {
             let error = command.isAuthentication
                 ? RedisError(.authenticationFailed, "Redis at \(settings.endpoint) refused AUTH: \(message)")
                 : RedisError(.connectionFailed, "Redis at \(settings.endpoint) refused \(command.parts.first ?? ""): \(message)")

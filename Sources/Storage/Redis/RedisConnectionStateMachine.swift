@@ -32,15 +32,6 @@ struct RedisConnectionStateMachine<Waiter> {
         case disconnected(RedisError)
     }
 
-    /// Outcome of `enqueue`, kept out of `Action` so the hot path allocates no array.
-    enum EnqueueOutcome {
-        /// Bytes were buffered; the socket is up, so the I/O thread should write them.
-        case flush
-        /// Buffered until the connection is up.
-        case queued
-        case fail(Waiter, RedisError)
-    }
-
     typealias HandshakeCommand = RedisHandshakeCommand
 
     struct Settings {
@@ -60,6 +51,8 @@ struct RedisConnectionStateMachine<Waiter> {
         var waiter: Waiter
         var replies: Int
         var collects: Bool
+        /// An error reply answers the whole request even if more replies were expected.
+        var errorEndsRequest = false
     }
 
     struct Entry {
@@ -70,6 +63,7 @@ struct RedisConnectionStateMachine<Waiter> {
         /// Replies gathered so far when the caller asked for several (pipelines, transactions).
         var collected: [RedisReply]
         var collects: Bool
+        var errorEndsRequest: Bool
         var deadline: Instant
         var handshake: HandshakeCommand?
     }
@@ -120,10 +114,11 @@ struct RedisHandshakeCommand: Equatable, Sendable {
     var replies: Int = 1
     /// An error reply to it means wrong credentials rather than a broken setup.
     var isAuthentication = false
+    /// An error reply aborts the connection attempt; when false it is skipped (a resubscription
+    /// refused by an ACL must not keep the connection from coming up).
+    var isFatal = true
 }
 
 extension RedisConnectionStateMachine.Action: Sendable where Waiter: Sendable {}
-extension RedisConnectionStateMachine.EnqueueOutcome: Sendable where Waiter: Sendable {}
 extension RedisConnectionStateMachine.Action: Equatable where Waiter: Equatable {}
-extension RedisConnectionStateMachine.EnqueueOutcome: Equatable where Waiter: Equatable {}
 extension RedisConnectionStateMachine.Submission: Sendable where Waiter: Sendable {}

@@ -28,10 +28,12 @@ public final class RedisSubscriber: Sendable {
             sets.withLock { sets in
                 var commands: [RedisHandshakeCommand] = []
                 if !sets.channels.isEmpty {
-                    commands.append(RedisHandshakeCommand(parts: ["SUBSCRIBE"] + sets.channels.sorted(), replies: sets.channels.count))
+                    commands.append(RedisHandshakeCommand(parts: ["SUBSCRIBE"] + sets.channels.sorted(),
+                                                           replies: sets.channels.count, isFatal: false))
                 }
                 if !sets.patterns.isEmpty {
-                    commands.append(RedisHandshakeCommand(parts: ["PSUBSCRIBE"] + sets.patterns.sorted(), replies: sets.patterns.count))
+                    commands.append(RedisHandshakeCommand(parts: ["PSUBSCRIBE"] + sets.patterns.sorted(),
+                                                           replies: sets.patterns.count, isFatal: false))
                 }
                 return commands
             }
@@ -67,20 +69,22 @@ public final class RedisSubscriber: Sendable {
     /// Subscribes to channels and returns once Redis confirmed. The subscription is kept (and
     /// restored after reconnects) even if this call fails because Redis is down; `unsubscribe` drops it.
     public func subscribe(_ channels: String...) async throws(RedisError) {
-        try await change("SUBSCRIBE", channels) { $0.channels.formUnion(channels) }
+        try await change("SUBSCRIBE", channels, update: { $0.channels.formUnion(channels) },
+                         revert: { $0.channels.subtract(channels) })
     }
 
     public func unsubscribe(_ channels: String...) async throws(RedisError) {
-        try await change("UNSUBSCRIBE", channels) { $0.channels.subtract(channels) }
+        try await change("UNSUBSCRIBE", channels, update: { $0.channels.subtract(channels) })
     }
 
     /// Subscribes to glob patterns (`room:*`); messages carry the matching `pattern`.
     public func psubscribe(_ patterns: String...) async throws(RedisError) {
-        try await change("PSUBSCRIBE", patterns) { $0.patterns.formUnion(patterns) }
+        try await change("PSUBSCRIBE", patterns, update: { $0.patterns.formUnion(patterns) },
+                         revert: { $0.patterns.subtract(patterns) })
     }
 
     public func punsubscribe(_ patterns: String...) async throws(RedisError) {
-        try await change("PUNSUBSCRIBE", patterns) { $0.patterns.subtract(patterns) }
+        try await change("PUNSUBSCRIBE", patterns, update: { $0.patterns.subtract(patterns) })
     }
 
     /// Liveness probe through the subscribed connection itself (Redis answers `["pong", ""]` there).
@@ -104,15 +108,18 @@ public final class RedisSubscriber: Sendable {
         continuation.finish()
     }
 
-    private func change(_ command: String, _ names: [String],
-                        _ update: (inout Registry.Sets) -> Void) async throws(RedisError) {
+    /// Records the change first (so a reconnect in between restores it), then sends the command.
+    /// If Redis refuses it (e.g. an ACL), `revert` forgets the subscription again.
+    private func change(_ command: String, _ names: [String], update: (inout Registry.Sets) -> Void,
+                        revert: (inout Registry.Sets) -> Void = { _ in }) async throws(RedisError) {
         guard !names.isEmpty else { return }
         registry.sets.withLock { update(&$0) }
         let parts = [command] + names
-        let reply = try await connection.execute(replies: names.count, collects: true) {
+        let reply = try await connection.execute(replies: names.count, collects: true, errorEndsRequest: true) {
             RedisCommandEncoder.append(parts, to: &$0)
         }.get()
         if case .array(let confirmations) = reply, let error = confirmations.first(where: { $0.errorMessage != nil }) {
+            registry.sets.withLock { revert(&$0) }
             throw RedisError.server(error.errorMessage ?? "")
         }
     }

@@ -24,11 +24,18 @@ import Testing
         return machine
     }
 
+    /// Submits one command the way the connection thread does; returns the immediate actions
+    /// (empty when the command was accepted).
+    @discardableResult
     func send(_ machine: inout Machine, _ waiter: Int, _ text: String, replies: Int = 1, collects: Bool = false,
-              at now: ContinuousClock.Instant? = nil) -> Machine.EnqueueOutcome {
-        machine.enqueue(id: UInt64(waiter), waiter: waiter, replies: replies, collects: collects, now: now ?? t0) {
-            RedisCommandEncoder.append(text.split(separator: " ").map(String.init), to: &$0)
-        }
+              errorEnds: Bool = false, at now: ContinuousClock.Instant? = nil) -> [Machine.Action] {
+        var bytes: [UInt8] = []
+        RedisCommandEncoder.append(text.split(separator: " ").map(String.init), to: &bytes)
+        var actions: [Machine.Action] = []
+        let submission = Machine.Submission(id: UInt64(waiter), waiter: waiter, replies: replies, collects: collects,
+                                            errorEndsRequest: errorEnds)
+        machine.enqueue([submission], bytes: &bytes, now: now ?? t0, into: &actions)
+        return actions
     }
 
     func reply(_ machine: inout Machine, _ reply: RedisReply, at now: ContinuousClock.Instant? = nil) -> [Machine.Action] {
@@ -48,7 +55,7 @@ import Testing
         var actions: [Machine.Action] = []
         machine.start(now: t0, into: &actions)
         #expect(actions == [.connect])
-        #expect(send(&machine, 1, "GET k") == .queued)
+        #expect(send(&machine, 1, "GET k").isEmpty)
         #expect(outbound(&machine) == "", "nothing may be written before the socket is connected")
 
         actions = []
@@ -63,7 +70,7 @@ import Testing
 
     @Test func repliesAreMatchedFirstInFirstOut() {
         var machine = readyMachine()
-        for waiter in 1...3 { #expect(send(&machine, waiter, "INCR k") == .flush) }
+        for waiter in 1...3 { #expect(send(&machine, waiter, "INCR k").isEmpty) }
         #expect(reply(&machine, .integer(1)) == [.complete(1, .success(.integer(1)))])
         #expect(reply(&machine, .integer(2)) == [.complete(2, .success(.integer(2)))])
         #expect(reply(&machine, .integer(3)) == [.complete(3, .success(.integer(3)))])
@@ -119,7 +126,7 @@ import Testing
         #expect(machine.state == .backingOff(until: lostAt + .milliseconds(100)))
 
         // While down: fail fast with a clear error instead of queueing.
-        guard case .fail(3, let error) = send(&machine, 3, "PING", at: lostAt) else {
+        guard case .complete(3, .failure(let error))? = send(&machine, 3, "PING", at: lostAt).first else {
             Issue.record("a command was accepted while Redis is down")
             return
         }
@@ -141,7 +148,8 @@ import Testing
         machine.tick(now: lostAt + .milliseconds(301), into: &actions)
         machine.connected(now: lostAt + .milliseconds(302), into: &actions)
         #expect(actions == [.connect, .ready(downtime: .milliseconds(302))])
-        #expect(send(&machine, 4, "PING") == .flush)
+        #expect(send(&machine, 4, "PING").isEmpty)
+        #expect(outbound(&machine) == "*1\r\n$4\r\nPING\r\n")
     }
 
     @Test func connectTimeoutFailsQueuedCommands() {
@@ -175,7 +183,7 @@ import Testing
         }
         #expect(error.code == .authenticationFailed)
         #expect(actions.last == .closeSocket)
-        guard case .fail(2, let later) = send(&machine, 2, "PING") else {
+        guard case .complete(2, .failure(let later))? = send(&machine, 2, "PING").first else {
             Issue.record("command accepted after AUTH failure")
             return
         }
@@ -214,6 +222,25 @@ import Testing
             == [.ready(downtime: .seconds(2))])
     }
 
+    @Test func refusedSubscribeEndsWithItsSingleErrorReply() {
+        var machine = readyMachine(subscriber: true)
+        send(&machine, 1, "SUBSCRIBE a b", replies: 2, collects: true, errorEnds: true)
+        send(&machine, 2, "PING")
+        let refused = RedisReply.error("NOPERM this user has no permissions to access one of the channels")
+        #expect(reply(&machine, refused) == [.complete(1, .success(.array([refused])))])
+        #expect(reply(&machine, .status("PONG")) == [.complete(2, .success(.status("PONG")))])
+    }
+
+    @Test func refusedResubscriptionDoesNotKeepTheConnectionDown() {
+        var machine = machine(subscriber: true)
+        var actions: [Machine.Action] = []
+        machine.start(now: t0, into: &actions)
+        machine.connected(now: t0, extra: [RedisHandshakeCommand(parts: ["SUBSCRIBE", "a", "b"], replies: 2, isFatal: false)],
+                          into: &actions)
+        #expect(reply(&machine, .error("NOPERM no")) == [.ready(downtime: nil)])
+        #expect(machine.isReady)
+    }
+
     @Test func shutdownFailsEverythingOnceAndRefusesNewCommands() {
         var machine = readyMachine()
         _ = send(&machine, 1, "PING")
@@ -222,7 +249,7 @@ import Testing
         machine.shutdown(into: &actions)
         #expect(actions == [.complete(1, .failure(RedisError(.shutdown, "the Redis client was shut down")))])
         #expect(machine.isClosed)
-        #expect(send(&machine, 2, "PING") == .fail(2, RedisError(.shutdown, "the Redis client was shut down")))
+        #expect(send(&machine, 2, "PING") == [.complete(2, .failure(RedisError(.shutdown, "the Redis client was shut down")))])
         actions = []
         machine.tick(now: t0 + .seconds(100), into: &actions)
         #expect(actions.isEmpty)

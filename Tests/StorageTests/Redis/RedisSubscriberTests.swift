@@ -80,6 +80,32 @@ final class RedisEventCollector: Sendable {
         await redis.shutdown()
     }
 
+    @Test func subscriptionRefusedByAnACLIsReportedAndForgotten() async throws {
+        let admin = try RedisClient(configuration: RedisTestSupport.configuration())
+        let prefix = RedisTestSupport.prefix()
+        let user = "sub-\(UInt32.random(in: 0...UInt32.max))"
+        try await admin.send("ACL", "SETUSER", user, "on", ">pw", "resetchannels", "&\(prefix)ok:*", "+@all", "~*")
+        let base = try RedisConfiguration(url: RedisTestSupport.url())
+        var configuration = base
+        configuration.user = user
+        configuration.password = "pw"
+        let restricted = try RedisClient(configuration: configuration)
+        let subscriber = try restricted.makeSubscriber()
+        let events = RedisEventCollector.start(subscriber)
+
+        let refused = await capture { () async throws(RedisError) in try await subscriber.subscribe(prefix + "secret") }
+        #expect(refused.failure?.serverErrorPrefix == "NOPERM", "\(refused)")
+        #expect(subscriber.channels.isEmpty)
+        try await subscriber.subscribe(prefix + "ok:1")
+        try await admin.send("PUBLISH", prefix + "ok:1", "fine")
+        #expect(await events.nextMessage()?.string == "fine")
+
+        await subscriber.shutdown()
+        await restricted.shutdown()
+        try await admin.send("ACL", "DELUSER", user)
+        await admin.shutdown()
+    }
+
     @Test func pingWorksBeforeAnySubscription() async throws {
         let redis = try RedisClient(configuration: RedisTestSupport.configuration())
         let subscriber = try redis.makeSubscriber()
