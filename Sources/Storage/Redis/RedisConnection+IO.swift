@@ -3,38 +3,6 @@ import Glibc
 /// The connection thread: takes callers' submissions, writes them in one go, polls the socket and
 /// the wake pipe, parses replies and lets the state machine (owned by this thread alone) decide.
 extension RedisConnection {
-    /// Everything only the connection thread touches: the machine, the socket, buffers, the reader.
-    private struct Worker {
-        var machine: Machine
-        var fd: Int32 = -1
-        var connecting = false
-        var reader: RedisReplyReader?
-        var writeBuffer: [UInt8] = []
-        var writeOffset = 0
-        var replies: [RedisReply] = []
-        var actions: [Action] = []
-        // Buffers swapped with the shared inbox, so taking a batch copies nothing.
-        var submissions: [Machine.Submission] = []
-        var incoming: [UInt8] = []
-        var cancellations: [UInt64] = []
-        var publishedRefusal: RedisError?
-        var publishedReady = false
-        /// A lazy wait (see `prepareToSleep`) ran out without replies: wait normally next time.
-        var lazyExpired = false
-
-        mutating func closeSocket() {
-            if fd >= 0 { close(fd) }
-            fd = -1
-            connecting = false
-            reader = nil
-            writeBuffer.removeAll(keepingCapacity: true)
-            writeOffset = 0
-        }
-
-        var isConnected: Bool { fd >= 0 && !connecting }
-        var hasUnwritten: Bool { writeOffset < writeBuffer.count }
-    }
-
     func run() {
         var worker = Worker(machine: Machine(settings: settings))
         let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
@@ -148,7 +116,7 @@ extension RedisConnection {
     }
 
     /// Carries out the machine's actions, including those that further actions produce.
-    private func perform(_ worker: inout Worker) {
+    func perform(_ worker: inout Worker) {
         var completed = 0
         defer { if completed > 0 { inFlight.wrappingSubtract(completed, ordering: .relaxed) } }
         var index = 0
@@ -178,93 +146,5 @@ extension RedisConnection {
             }
         }
         worker.actions.removeAll(keepingCapacity: true)
-    }
-
-    private func finishConnect(_ worker: inout Worker) {
-        let code = RedisSocket.connectError(worker.fd)
-        guard code == 0 else {
-            let error = RedisError(.connectionFailed,
-                                   "cannot connect to Redis at \(settings.endpoint): \(RedisSocket.errorText(code))")
-            worker.machine.connectFailed(error, now: .now, into: &worker.actions)
-            return
-        }
-        worker.connecting = false
-        worker.reader = RedisReplyReader(limits: .init(maxElements: configuration.maxReplyElements,
-                                                       maxBufferedBytes: configuration.maxReplyBytes))
-        worker.machine.connected(now: .now, extra: extraHandshake(), into: &worker.actions)
-    }
-
-    private func flush(_ worker: inout Worker) {
-        while worker.hasUnwritten {
-            let offset = worker.writeOffset
-            let fd = worker.fd
-            let result = worker.writeBuffer.withUnsafeBytes { raw in
-                RedisSocket.write(fd, UnsafeRawBufferPointer(rebasing: raw[offset...]))
-            }
-            switch result {
-            case .transferred(let count):
-                worker.writeOffset += count
-            case .wouldBlock:
-                return
-            case .closed:
-                lost(&worker, RedisError(.connectionLost, "connection to Redis at \(settings.endpoint) closed"))
-                return
-            case .failed(let code):
-                lost(&worker, RedisError(.connectionLost,
-                                         "write to Redis at \(settings.endpoint) failed: \(RedisSocket.errorText(code))"))
-                return
-            }
-        }
-    }
-
-    private func readReplies(_ worker: inout Worker, into buffer: UnsafeMutableRawBufferPointer) {
-        var failure: RedisError?
-        reading: for _ in 0..<16 {
-            switch RedisSocket.read(worker.fd, into: buffer) {
-            case .transferred(let count):
-                guard let reader = worker.reader else { break reading }
-                do {
-                    try reader.feed(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-                    while let reply = try reader.next() { worker.replies.append(reply) }
-                } catch {
-                    failure = error
-                    break reading
-                }
-                if count < buffer.count { break reading }
-            case .wouldBlock:
-                break reading
-            case .closed:
-                failure = RedisError(.connectionLost, "Redis at \(settings.endpoint) closed the connection")
-                break reading
-            case .failed(let code):
-                failure = RedisError(.connectionLost,
-                                     "read from Redis at \(settings.endpoint) failed: \(RedisSocket.errorText(code))")
-                break reading
-            }
-        }
-        let now = ContinuousClock.now
-        if !worker.replies.isEmpty { worker.lazyExpired = false }
-        for reply in worker.replies { worker.machine.replyReceived(reply, now: now, into: &worker.actions) }
-        worker.replies.removeAll(keepingCapacity: true)
-        if let failure { lost(&worker, failure) }
-    }
-
-    private func lost(_ worker: inout Worker, _ error: RedisError) {
-        worker.machine.connectionClosed(error, now: .now, into: &worker.actions)
-    }
-
-    private func drainWakePipe() {
-        var scratch: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        while withUnsafeMutableBytes(of: &scratch, { read(wakeRead, $0.baseAddress, $0.count) }) > 0 {}
-    }
-
-    private static func timeoutMilliseconds(until deadline: ContinuousClock.Instant?) -> Int32 {
-        // Waking at least once a second costs nothing and bounds the damage of any missed wake-up.
-        guard let deadline else { return 1000 }
-        let remaining = deadline - .now
-        if remaining <= .zero { return 0 }
-        let parts = remaining.components
-        let milliseconds = parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000 + 1
-        return Int32(min(milliseconds, 1000))
     }
 }
