@@ -42,13 +42,19 @@ extension RedisConnection {
 
     func readReplies(_ worker: inout Worker, into buffer: UnsafeMutableRawBufferPointer) {
         var failure: RedisError?
+        let now = ContinuousClock.now
         reading: for _ in 0..<16 {
             switch RedisSocket.read(worker.fd, into: buffer) {
             case .transferred(let count):
                 guard let reader = worker.reader else { break reading }
                 do {
                     try reader.feed(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-                    while let reply = try reader.next() { worker.replies.append(reply) }
+                    while let reply = try reader.next() {
+                        worker.lazyExpired = false
+                        worker.machine.replyReceived(reply, now: now, into: &worker.actions)
+                    }
+                    // The machine gave up on this socket (refused AUTH, stray reply): stop reading.
+                    if !worker.machine.isSocketConnected { break reading }
                 } catch {
                     failure = error
                     break reading
@@ -65,10 +71,6 @@ extension RedisConnection {
                 break reading
             }
         }
-        let now = ContinuousClock.now
-        if !worker.replies.isEmpty { worker.lazyExpired = false }
-        for reply in worker.replies { worker.machine.replyReceived(reply, now: now, into: &worker.actions) }
-        worker.replies.removeAll(keepingCapacity: true)
         if let failure { lost(&worker, failure) }
     }
 

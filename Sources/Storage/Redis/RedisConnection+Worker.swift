@@ -9,7 +9,6 @@ extension RedisConnection {
         var reader: RedisReplyReader?
         var writeBuffer: [UInt8] = []
         var writeOffset = 0
-        var replies: [RedisReply] = []
         var actions: [Action] = []
         // Buffers swapped with the shared inbox, so taking a batch copies nothing.
         var submissions: [Machine.Submission] = []

@@ -47,19 +47,23 @@ extension RedisConnectionStateMachine {
             return
         }
         pending[head].remaining -= 1
-        if pending[head].collects { pending[head].collected.append(reply) }
+        let collects = pending[head].collects
+        if collects { pending[head].collected.append(reply) }
         // SUBSCRIBE a b answers with one confirmation per channel, but with a single error reply.
         let endsEarly = pending[head].errorEndsRequest && reply.errorMessage != nil
         guard pending[head].remaining <= 0 || endsEarly else { return }
-        let entry = pending[head]
+        // Read only the fields needed: copying whole entries is measurable on this path.
+        let waiter = pending[head].waiter
+        let handshake = pending[head].handshake
+        let answer = collects ? RedisReply.array(pending[head].collected) : reply
         pending[head].waiter = nil
-        pending[head].collected = []
+        if collects { pending[head].collected = [] }
         head += 1
         compactIfNeeded()
-        if let handshake = entry.handshake {
-            handshakeReplied(handshake, reply, now: now, into: &actions)
-        } else if let waiter = entry.waiter {
-            actions.append(.complete(waiter, .success(entry.collects ? .array(entry.collected) : reply)))
+        if let handshake {
+            handshakeReplied(currentHandshake[Int(handshake)], reply, now: now, into: &actions)
+        } else if let waiter {
+            actions.append(.complete(waiter, .success(answer)))
         }
     }
 

@@ -11,11 +11,12 @@ extension RedisConnectionStateMachine {
         }
         var bytes: [UInt8] = []
         var entries: [Entry] = []
-        for command in handshake {
+        for (index, command) in handshake.enumerated() {
             RedisCommandEncoder.append(command.parts, to: &bytes)
             entries.append(Entry(id: 0, waiter: nil, remaining: max(command.replies, 1), collected: [],
-                                 collects: false, errorEndsRequest: true, deadline: deadline, handshake: command))
+                                 collects: false, errorEndsRequest: true, deadline: deadline, handshake: Int32(index)))
         }
+        currentHandshake = handshake
         bytes.append(contentsOf: outbound)
         outbound = bytes
         resetPending(entries + pending[head...])

@@ -65,7 +65,8 @@ struct RedisConnectionStateMachine<Waiter> {
         var collects: Bool
         var errorEndsRequest: Bool
         var deadline: Instant
-        var handshake: HandshakeCommand?
+        /// Index into `currentHandshake` for setup commands; nil for callers' requests.
+        var handshake: Int32?
     }
 
     let settings: Settings
@@ -81,6 +82,8 @@ struct RedisConnectionStateMachine<Waiter> {
     var lastError: RedisError?
     var lostAt: Instant?
     var hasBeenReady = false
+    /// The setup commands of the current connection attempt.
+    var currentHandshake: [HandshakeCommand] = []
     /// The random source for jitter, injectable so tests are deterministic.
     var randomUnit: () -> Double = { Double.random(in: 0..<1) }
 
