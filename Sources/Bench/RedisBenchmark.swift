@@ -1,0 +1,96 @@
+import Foundation
+import Storage
+import Synchronization
+
+/// Throughput of our Redis client under many concurrent tasks (automatic pipelining), printed as
+/// `name ops_per_sec` lines that scripts/bench-redis.sh sets beside redis-benchmark's figures.
+struct RedisBenchmark {
+    struct Options {
+        var url = "redis://127.0.0.1:6379"
+        var tasks = 100
+        var seconds = 5.0
+        var connections = 2
+
+        struct Invalid: Error, CustomStringConvertible {
+            var description: String
+        }
+
+        init(parsing arguments: [String]) throws {
+            var index = 0
+            func value() throws -> String {
+                index += 1
+                guard index < arguments.count else { throw Invalid(description: "\(arguments[index - 1]) needs a value") }
+                return arguments[index]
+            }
+            while index < arguments.count {
+                switch arguments[index] {
+                case "--url": url = try value()
+                case "--tasks": tasks = try Int(value()).flatMap { $0 > 0 ? $0 : nil } ?? { throw Invalid(description: "bad --tasks") }()
+                case "--seconds": seconds = try Double(value()).flatMap { $0 > 0 ? $0 : nil } ?? { throw Invalid(description: "bad --seconds") }()
+                case "--connections": connections = try Int(value()).flatMap { $0 > 0 ? $0 : nil } ?? { throw Invalid(description: "bad --connections") }()
+                default: throw Invalid(description: "unknown option \(arguments[index])")
+                }
+                index += 1
+            }
+        }
+    }
+
+    /// The Lua script both we and redis-benchmark run: small, one key.
+    static let scriptSource = "return redis.call('INCR', KEYS[1])"
+
+    let options: Options
+
+    func run() async throws {
+        var configuration = try RedisConfiguration(url: options.url)
+        configuration.connectionCount = options.connections
+        let redis = try RedisClient(configuration: configuration)
+        try await redis.ping()
+        let script = RedisScript(Self.scriptSource)
+        let sha = try await redis.load(script)
+        print("script_sha \(sha)")
+        let key = "bench:\(ProcessInfo.processInfo.processIdentifier)"
+
+        let incr = try await measure(redis) { redis in try await redis.send("INCR", key) }
+        print("incr_ops_per_sec \(Int(incr))")
+        let evalsha = try await measure(redis) { redis in try await redis.run(script, keys: [key]) }
+        print("evalsha_ops_per_sec \(Int(evalsha))")
+        try await redis.send("DEL", key)
+        await redis.shutdown()
+    }
+
+    /// Runs `operation` in a loop from `tasks` tasks for the configured time; returns operations/s.
+    private func measure(_ redis: RedisClient,
+                         _ operation: @escaping @Sendable (RedisClient) async throws -> Void) async throws -> Double {
+        let stop = StopFlag()
+        let duration = Duration.milliseconds(Int64(options.seconds * 1000))
+        let start = ContinuousClock.now
+        let total = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<options.tasks {
+                group.addTask {
+                    var count = 0
+                    while !stop.isSet {
+                        try await operation(redis)
+                        count += 1
+                    }
+                    return count
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: duration)
+                stop.set()
+                return 0
+            }
+            return try await group.reduce(0, +)
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Double(total) / seconds
+    }
+}
+
+/// Tells the benchmark's tasks to stop; a class so every task shares the one atomic.
+final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
+}

@@ -1,0 +1,95 @@
+import Synchronization
+
+/// The Redis client every module uses: thread-safe, shared by all tasks, pipelining concurrent
+/// commands automatically over a few connections, reconnecting by itself.
+///
+/// ```swift
+/// let redis = try RedisClient(configuration: .init(url: "redis://127.0.0.1:6379"))
+/// let count = try await redis.send("INCR", "visits").integer
+/// await redis.shutdown()
+/// ```
+public final class RedisClient: Sendable {
+    public let configuration: RedisConfiguration
+    let connections: [RedisConnection]
+    private let nextConnection = Atomic<Int>(0)
+
+    /// Starts connecting in the background; commands issued before the connection is up wait for it
+    /// (bounded by the connect and command timeouts).
+    public init(configuration: RedisConfiguration) throws(RedisError) {
+        self.configuration = configuration
+        var connections: [RedisConnection] = []
+        for _ in 0..<min(max(configuration.connectionCount, 1), 64) {
+            connections.append(try RedisConnection(configuration: configuration))
+        }
+        self.connections = connections
+        for connection in connections { connection.start() }
+    }
+
+    deinit {
+        for connection in connections { connection.requestShutdown() }
+    }
+
+    /// Sends one command and returns its reply. Error replies are thrown as `RedisError(.server, ...)`.
+    ///
+    /// Safe from any number of concurrent tasks: commands issued together are written together.
+    @discardableResult
+    nonisolated(nonsending) public func send(_ command: String, _ arguments: any RedisArgumentConvertible...) async throws(RedisError) -> RedisReply {
+        try await send(command, arguments: arguments)
+    }
+
+    @discardableResult
+    nonisolated(nonsending) public func send(_ command: String, arguments: [any RedisArgumentConvertible]) async throws(RedisError) -> RedisReply {
+        let result = await pickConnection().execute { buffer in
+            RedisCommandEncoder.append(command, arguments, to: &buffer)
+        }
+        return try result.get().throwingServerError()
+    }
+
+    /// Sends an already encoded command; error replies are thrown.
+    @discardableResult
+    nonisolated(nonsending) public func send(_ command: RedisCommand) async throws(RedisError) -> RedisReply {
+        let bytes = command.encoded
+        let result = await pickConnection().execute { $0.append(contentsOf: bytes) }
+        return try result.get().throwingServerError()
+    }
+
+    /// True when at least one connection is up and authenticated (cheap; for readiness checks).
+    public var isConnected: Bool { connections.contains { $0.isReady } }
+
+    /// Round-trips a PING; throws when Redis does not answer in time. For `/readyz`.
+    public func ping() async throws(RedisError) {
+        let reply = try await send("PING")
+        guard reply.string == "PONG" else { throw RedisError(.unexpectedReply, "PING answered \(reply)") }
+    }
+
+    /// Fails pending commands with `.shutdown`, closes connections and waits for their threads.
+    public func shutdown() async {
+        for connection in connections { await connection.shutdown() }
+    }
+
+    /// A dedicated pub/sub connection using this client's configuration.
+    public func makeSubscriber() throws(RedisError) -> RedisSubscriber {
+        try RedisSubscriber(configuration: configuration)
+    }
+
+    /// The first ready connection with fewer than `spilloverThreshold` requests in flight, so
+    /// concurrent commands pile into one pipeline (one busy connection thread batches better than
+    /// several half-busy ones on a small machine); the others take the overflow and stand by.
+    /// When all are past the threshold: the least loaded ready one; when none is ready: round robin
+    /// (the request then waits for the connection or fails fast).
+    func pickConnection() -> RedisConnection {
+        var leastLoaded: RedisConnection?
+        var leastCount = Int.max
+        for connection in connections where connection.isReady {
+            let count = connection.inFlight.load(ordering: .relaxed)
+            if count < configuration.spilloverThreshold { return connection }
+            if count < leastCount {
+                leastLoaded = connection
+                leastCount = count
+            }
+        }
+        if let leastLoaded { return leastLoaded }
+        let start = nextConnection.wrappingAdd(1, ordering: .relaxed).oldValue & Int.max
+        return connections[start % connections.count]
+    }
+}

@@ -1,0 +1,150 @@
+import Glibc
+
+/// The connection thread: takes callers' submissions, writes them in one go, polls the socket and
+/// the wake pipe, parses replies and lets the state machine (owned by this thread alone) decide.
+extension RedisConnection {
+    func run() {
+        var worker = Worker(machine: Machine(settings: settings))
+        let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        defer { readBuffer.deallocate() }
+        var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0), pollfd(fd: -1, events: 0, revents: 0)]
+        worker.machine.start(now: .now, into: &worker.actions)
+        perform(&worker)
+
+        while true {
+            takeSubmissions(&worker)
+            perform(&worker)
+            if worker.machine.isClosed { break }
+            if worker.isConnected && !worker.hasUnwritten {
+                worker.writeBuffer.removeAll(keepingCapacity: true)
+                worker.writeOffset = 0
+                worker.machine.takeOutbound(swappingWith: &worker.writeBuffer)
+            }
+            if worker.isConnected && worker.hasUnwritten {
+                flush(&worker)
+                perform(&worker)
+            }
+            publish(&worker)
+            guard let lazy = prepareToSleep(&worker) else { continue }
+
+            fds[0].revents = 0
+            fds[1] = pollfd(fd: worker.fd, events: 0, revents: 0)
+            if worker.fd >= 0 {
+                fds[1].events = worker.connecting
+                    ? Int16(POLLOUT) : Int16(POLLIN) | (worker.hasUnwritten ? Int16(POLLOUT) : 0)
+            }
+            var timeout = Self.timeoutMilliseconds(until: worker.machine.nextDeadline)
+            if lazy { timeout = min(timeout, 1) }
+            let ready = poll(&fds, worker.fd >= 0 ? 2 : 1, timeout)
+            if ready <= 0 {
+                if lazy { worker.lazyExpired = true }
+                continue
+            }
+            if fds[0].revents != 0 { drainWakePipe() }
+            let events = Int32(fds[1].revents)
+            guard worker.fd >= 0, events != 0 else { continue }
+            if worker.connecting {
+                finishConnect(&worker)
+            } else if events & (POLLIN | POLLHUP | POLLERR) != 0 {
+                readReplies(&worker, into: readBuffer)
+            }
+            perform(&worker)
+        }
+        worker.closeSocket()
+        readyFlag.store(false, ordering: .relaxed)
+        // Requests that slipped in after the last drain are refused here, so none is left waiting.
+        let (late, waiters) = shared.withLock { shared in
+            shared.exited = true
+            shared.refusal = RedisError(.shutdown, "the Redis client was shut down")
+            defer { shared.inbox = []; shared.exitWaiters = [] }
+            return (shared.inbox, shared.exitWaiters)
+        }
+        inFlight.wrappingSubtract(late.count, ordering: .relaxed)
+        for submission in late { submission.waiter.resume(returning: .failure(RedisError(.shutdown, "the Redis client was shut down"))) }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Decides how to wait: nil means "do not sleep, there is work"; true means a lazy wait in which
+    /// new submissions do not wake this thread because replies to commands in flight will, and
+    /// are then written together (bigger batches, fewer wake-ups); false means a normal sleep that
+    /// any submission interrupts. A lazy wait lasts at most 1 ms, so a blocking command in flight
+    /// (BLPOP) delays others by at most that much.
+    private func prepareToSleep(_ worker: inout Worker) -> Bool? {
+        let lazy = worker.isConnected && worker.machine.isReady && worker.machine.pendingCount > 0 && !worker.lazyExpired
+        let busy = shared.withLock { shared in
+            if shared.shutdownRequested || !shared.cancellations.isEmpty || (!lazy && !shared.inbox.isEmpty) {
+                return true
+            }
+            shared.sleeping = !lazy
+            shared.wakePending = false
+            return false
+        }
+        return busy ? nil : lazy
+    }
+
+    /// Moves callers' submissions, cancellations and a shutdown request into the machine.
+    private func takeSubmissions(_ worker: inout Worker) {
+        var shutdown = false
+        shared.withLock { shared in
+            swap(&shared.inbox, &worker.submissions)
+            swap(&shared.outbound, &worker.incoming)
+            if !shared.cancellations.isEmpty { swap(&shared.cancellations, &worker.cancellations) }
+            shared.sleeping = false
+            shutdown = shared.shutdownRequested
+        }
+        let now = ContinuousClock.now
+        worker.machine.enqueue(worker.submissions, bytes: &worker.incoming, now: now, into: &worker.actions)
+        worker.submissions.removeAll(keepingCapacity: true)
+        for id in worker.cancellations { worker.machine.cancel(id: id, into: &worker.actions) }
+        worker.cancellations.removeAll(keepingCapacity: true)
+        if shutdown { worker.machine.shutdown(into: &worker.actions) }
+        worker.machine.tick(now: now, into: &worker.actions)
+    }
+
+    /// Tells callers (lock-free flag, refusal under the lock) whether requests are accepted now.
+    private func publish(_ worker: inout Worker) {
+        let ready = worker.machine.isReady
+        if ready != worker.publishedReady {
+            readyFlag.store(ready, ordering: .relaxed)
+            worker.publishedReady = ready
+        }
+        let refusal = worker.machine.refusal
+        if refusal != worker.publishedRefusal {
+            shared.withLock { $0.refusal = refusal }
+            worker.publishedRefusal = refusal
+        }
+    }
+
+    /// Carries out the machine's actions, including those that further actions produce.
+    func perform(_ worker: inout Worker) {
+        var completed = 0
+        defer { if completed > 0 { inFlight.wrappingSubtract(completed, ordering: .relaxed) } }
+        var index = 0
+        while index < worker.actions.count {
+            let action = worker.actions[index]
+            index += 1
+            switch action {
+            case .complete(let waiter, let result):
+                completed += 1
+                waiter.resume(returning: result)
+            case .push(let reply):
+                onEvent(.push(reply))
+            case .ready(let downtime):
+                onEvent(.ready(downtime: downtime))
+            case .disconnected(let error):
+                onEvent(.disconnected(error))
+            case .closeSocket:
+                worker.closeSocket()
+            case .connect:
+                worker.closeSocket()
+                do {
+                    worker.fd = try RedisSocket.startConnect(host: configuration.host, port: configuration.port)
+                    worker.connecting = true
+                } catch {
+                    worker.machine.connectFailed(error, now: .now, into: &worker.actions)
+                }
+            }
+        }
+        worker.actions.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,34 @@
+import Glibc
+
+extension RedisConnection {
+    /// Everything only the connection thread touches: the machine, the socket, buffers, the reader.
+    struct Worker {
+        var machine: Machine
+        var fd: Int32 = -1
+        var connecting = false
+        var reader: RedisReplyReader?
+        var writeBuffer: [UInt8] = []
+        var writeOffset = 0
+        var actions: [Action] = []
+        // Buffers swapped with the shared inbox, so taking a batch copies nothing.
+        var submissions: [Machine.Submission] = []
+        var incoming: [UInt8] = []
+        var cancellations: [UInt64] = []
+        var publishedRefusal: RedisError?
+        var publishedReady = false
+        /// A lazy wait (see `prepareToSleep`) ran out without replies: wait normally next time.
+        var lazyExpired = false
+
+        mutating func closeSocket() {
+            if fd >= 0 { close(fd) }
+            fd = -1
+            connecting = false
+            reader = nil
+            writeBuffer.removeAll(keepingCapacity: true)
+            writeOffset = 0
+        }
+
+        var isConnected: Bool { fd >= 0 && !connecting }
+        var hasUnwritten: Bool { writeOffset < writeBuffer.count }
+    }
+}

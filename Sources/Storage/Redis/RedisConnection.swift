@@ -1,0 +1,172 @@
+import Foundation
+import Synchronization
+
+/// One TCP connection to Redis driven by its own thread: callers append encoded commands under a
+/// lock and wake the thread, which writes everything buffered in one go (automatic pipelining),
+/// reads replies and resumes callers in FIFO order. Decisions live in `RedisConnectionStateMachine`;
+/// this class only does I/O.
+final class RedisConnection: Sendable {
+    /// Unchecked for speed (it saves an allocation per command): `RedisConnectionStateMachine`
+    /// hands each waiter out exactly once in a `.complete` action, and waiters refused before they
+    /// reach it are resumed once at the refusal site; the state-machine tests pin this down.
+    typealias Waiter = UnsafeContinuation<Result<RedisReply, RedisError>, Never>
+    typealias Machine = RedisConnectionStateMachine<Waiter>
+    typealias Action = Machine.Action
+
+    /// What a connection reports to its owner (pub/sub messages and availability changes).
+    enum Event: Sendable {
+        case push(RedisReply)
+        case ready(downtime: Duration?)
+        case disconnected(RedisError)
+    }
+
+    /// The hand-over point between callers and the connection thread, always used under `shared`'s
+    /// lock. Kept tiny so callers never wait behind reply processing: the state machine itself
+    /// belongs to the connection thread alone.
+    struct Shared {
+        /// Requests not yet taken by the connection thread, in order; their bytes are in `outbound`.
+        var inbox: [Machine.Submission] = []
+        var outbound: [UInt8] = []
+        var cancellations: [UInt64] = []
+        /// Set by the connection thread: why new requests are refused right now (nil: accepted).
+        var refusal: RedisError?
+        var shutdownRequested = false
+        /// The connection thread sleeps in poll() and only a wake-up byte brings it back; when false
+        /// it is busy (or waiting for replies it will get anyway) and checks the inbox by itself.
+        var sleeping = false
+        /// A wake-up byte is already on its way: later callers need not write another.
+        var wakePending = false
+        var started = false
+        var exited = false
+        var exitWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    let configuration: RedisConfiguration
+    let shared: Mutex<Shared>
+    /// The state machine is created from these inside the connection thread, which alone owns it.
+    let settings: Machine.Settings
+    /// Mirrors `machine.isReady` so routing can skip a down connection without taking its lock.
+    let readyFlag = Atomic<Bool>(false)
+    private let ids = Atomic<UInt64>(0)
+    /// Requests submitted and not yet answered, for routing (see `RedisClient.pickConnection`).
+    let inFlight = Atomic<Int>(0)
+    let wakeRead: Int32
+    let wakeWrite: Int32
+    let onEvent: @Sendable (Event) -> Void
+    /// Extra commands for each (re)connect, asked for at connect time (a subscriber's channels).
+    let extraHandshake: @Sendable () -> [RedisHandshakeCommand]
+
+    init(configuration: RedisConfiguration, isSubscriber: Bool = false,
+         extraHandshake: @escaping @Sendable () -> [RedisHandshakeCommand] = { [] },
+         onEvent: @escaping @Sendable (Event) -> Void = { _ in }) throws(RedisError) {
+        self.configuration = configuration
+        var handshake: [RedisHandshakeCommand] = []
+        if let password = configuration.password {
+            let parts = configuration.user.map { ["AUTH", $0, password] } ?? ["AUTH", password]
+            handshake.append(RedisHandshakeCommand(parts: parts, isAuthentication: true))
+        }
+        if configuration.database != 0 {
+            handshake.append(RedisHandshakeCommand(parts: ["SELECT", String(configuration.database)]))
+        }
+        let settings = Machine.Settings(
+            endpoint: "\(configuration.host):\(configuration.port)", connectTimeout: configuration.connectTimeout,
+            commandTimeout: configuration.commandTimeout, backoff: configuration.backoff, handshake: handshake,
+            isSubscriber: isSubscriber)
+        shared = Mutex(Shared())
+        self.settings = settings
+        (wakeRead, wakeWrite) = try RedisSocket.makeWakePipe()
+        self.extraHandshake = extraHandshake
+        self.onEvent = onEvent
+    }
+
+    deinit {
+        close(wakeRead)
+        close(wakeWrite)
+    }
+
+    /// Starts the connection thread (once).
+    func start() {
+        let first = shared.withLock { shared in
+            defer { shared.started = true }
+            return !shared.started
+        }
+        guard first else { return }
+        let thread = Thread { [self] in run() }
+        thread.name = "redis \(configuration.host):\(configuration.port)"
+        thread.start()
+    }
+
+    var isReady: Bool { readyFlag.load(ordering: .relaxed) }
+
+    /// Why requests are refused right now, if they are (for health reports).
+    var refusalReason: RedisError? { shared.withLock { $0.refusal } }
+
+    /// Sends one request (`encode` writes its RESP bytes) and waits for its `replies` replies.
+    nonisolated(nonsending) func execute(replies: Int = 1, collects: Bool = false, errorEndsRequest: Bool = false,
+                 encode: @Sendable (inout [UInt8]) -> Void) async -> Result<RedisReply, RedisError> {
+        if Task.isCancelled { return .failure(RedisError(.cancelled, "the command was cancelled")) }
+        let id = ids.wrappingAdd(1, ordering: .relaxed).newValue
+        inFlight.wrappingAdd(1, ordering: .relaxed)
+        return await withTaskCancellationHandler {
+            await withUnsafeContinuation { (waiter: Waiter) in
+                var wake = false
+                let refusal = shared.withLock { shared -> RedisError? in
+                    if let refusal = shared.refusal { return refusal }
+                    shared.inbox.append(Machine.Submission(id: id, waiter: waiter, replies: replies, collects: collects,
+                                                             errorEndsRequest: errorEndsRequest))
+                    encode(&shared.outbound)
+                    if shared.sleeping && !shared.wakePending {
+                        shared.wakePending = true
+                        wake = true
+                    }
+                    return nil
+                }
+                if let refusal {
+                    inFlight.wrappingSubtract(1, ordering: .relaxed)
+                    waiter.resume(returning: .failure(refusal))
+                }
+                if wake { self.wake() }
+            }
+        } onCancel: {
+            self.cancel(id: id)
+        }
+    }
+
+    /// Asks the connection thread to answer this request with `.cancelled` (if still unanswered).
+    private func cancel(id: UInt64) {
+        let wake = shared.withLock { shared in
+            shared.cancellations.append(id)
+            defer { shared.wakePending = true }
+            return !shared.wakePending
+        }
+        if wake { self.wake() }
+    }
+
+    /// Fails everything pending, stops the thread and waits until it has closed the socket.
+    func shutdown() async {
+        requestShutdown()
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let done = shared.withLock { shared in
+                if shared.exited || !shared.started { return true }
+                shared.exitWaiters.append(waiter)
+                return false
+            }
+            if done { waiter.resume() }
+        }
+    }
+
+    /// Like `shutdown` without waiting (usable from `deinit`).
+    func requestShutdown() {
+        shared.withLock { shared in
+            shared.shutdownRequested = true
+            shared.refusal = RedisError(.shutdown, "the Redis client was shut down")
+        }
+        readyFlag.store(false, ordering: .relaxed)
+        wake()
+    }
+
+    func wake() {
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+    }
+}

@@ -1,0 +1,127 @@
+/// The decisions of one Redis connection, free of I/O: events in (bytes parsed into replies, socket
+/// connected or lost, time passed), actions out (connect, complete a waiter, close). The thin I/O
+/// layer in `RedisConnection` performs the actions; tests drive it with sequences of events.
+///
+/// Lifecycle: idle -> connecting -> handshaking (AUTH, SELECT, resubscribe) -> ready -> (lost) ->
+/// backingOff -> connecting ... and finally closed. Each waiter leaves the machine exactly once,
+/// inside a `.complete` action, so a continuation can never be resumed twice or leaked.
+struct RedisConnectionStateMachine<Waiter> {
+    typealias Instant = ContinuousClock.Instant
+
+    enum State: Equatable {
+        case idle
+        case connecting(deadline: Instant)
+        case handshaking(deadline: Instant)
+        case ready
+        case backingOff(until: Instant)
+        case closed
+    }
+
+    enum Action {
+        /// Open a new socket; answer with `connected` or `connectFailed`.
+        case connect
+        /// Resume this waiter with this result (exactly once per waiter).
+        case complete(Waiter, Result<RedisReply, RedisError>)
+        /// A pub/sub message that matches no command.
+        case push(RedisReply)
+        /// Close the socket and drop unsent bytes (the waiters were completed by other actions).
+        case closeSocket
+        /// Handshake done; `downtime` is how long commands could not run (nil on the first connect).
+        case ready(downtime: Duration?)
+        /// The connection is gone; observers may want to know (pub/sub gap begins).
+        case disconnected(RedisError)
+    }
+
+    typealias HandshakeCommand = RedisHandshakeCommand
+
+    struct Settings {
+        var endpoint: String
+        var connectTimeout: Duration
+        var commandTimeout: Duration
+        var backoff: RedisBackoff
+        /// AUTH and SELECT: sent first on every (re)connect.
+        var handshake: [HandshakeCommand]
+        /// Pub/sub connections: `message`/`pmessage` arrays are pushes, not replies to commands.
+        var isSubscriber = false
+    }
+
+    /// A caller's request as handed over by the connection's inbox (its bytes travel separately).
+    struct Submission {
+        var id: UInt64
+        var waiter: Waiter
+        var replies: Int
+        var collects: Bool
+        /// An error reply answers the whole request even if more replies were expected.
+        var errorEndsRequest = false
+    }
+
+    struct Entry {
+        var id: UInt64
+        /// nil once the caller detached (timeout, cancel) or for handshake commands: reply is discarded.
+        var waiter: Waiter?
+        var remaining: Int
+        /// Replies gathered so far when the caller asked for several (pipelines, transactions).
+        var collected: [RedisReply]
+        var collects: Bool
+        var errorEndsRequest: Bool
+        var deadline: Instant
+        /// Index into `currentHandshake` for setup commands; nil for callers' requests.
+        var handshake: Int32?
+    }
+
+    let settings: Settings
+    var state: State = .idle
+    /// Commands in the order their replies will arrive; `head` is the next to be answered.
+    var pending: [Entry] = []
+    var head = 0
+    /// Index from which deadlines still need checking (entries before it expired or were detached).
+    var timeoutCursor = 0
+    /// Bytes encoded but not yet handed to the socket.
+    var outbound: [UInt8] = []
+    var attempt = 0
+    var lastError: RedisError?
+    var lostAt: Instant?
+    var hasBeenReady = false
+    /// The setup commands of the current connection attempt.
+    var currentHandshake: [HandshakeCommand] = []
+    /// The random source for jitter, injectable so tests are deterministic.
+    var randomUnit: () -> Double = { Double.random(in: 0..<1) }
+
+    init(settings: Settings) {
+        self.settings = settings
+    }
+
+    var isReady: Bool { state == .ready }
+    var isClosed: Bool { state == .closed }
+    var pendingCount: Int { pending.count - head }
+
+    /// The socket is connected (bytes can be written) in these states.
+    var isSocketConnected: Bool {
+        switch state {
+        case .handshaking, .ready: true
+        default: false
+        }
+    }
+
+    mutating func start(now: Instant, into actions: inout [Action]) {
+        guard state == .idle else { return }
+        state = .connecting(deadline: now + settings.connectTimeout)
+        actions.append(.connect)
+    }
+}
+
+/// A command a connection sends on every (re)connect before user commands (AUTH, SELECT, SUBSCRIBE).
+struct RedisHandshakeCommand: Equatable, Sendable {
+    var parts: [String]
+    /// SUBSCRIBE a b c answers with one confirmation per channel.
+    var replies: Int = 1
+    /// An error reply to it means wrong credentials rather than a broken setup.
+    var isAuthentication = false
+    /// An error reply aborts the connection attempt; when false it is skipped (a resubscription
+    /// refused by an ACL must not keep the connection from coming up).
+    var isFatal = true
+}
+
+extension RedisConnectionStateMachine.Action: Sendable where Waiter: Sendable {}
+extension RedisConnectionStateMachine.Action: Equatable where Waiter: Equatable {}
+extension RedisConnectionStateMachine.Submission: Sendable where Waiter: Sendable {}

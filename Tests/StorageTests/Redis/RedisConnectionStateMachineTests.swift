@@ -1,0 +1,257 @@
+import Testing
+@testable import Storage
+
+/// Sequences of events into the connection state machine and the actions expected out of it.
+@Suite struct RedisConnectionStateMachineTests {
+    typealias Machine = RedisConnectionStateMachine<Int>
+    let t0 = ContinuousClock.now
+
+    func machine(handshake: [RedisHandshakeCommand] = [], subscriber: Bool = false) -> Machine {
+        var machine = Machine(settings: .init(
+            endpoint: "h:1", connectTimeout: .seconds(1), commandTimeout: .seconds(2),
+            backoff: RedisBackoff(initial: .milliseconds(100), maximum: .seconds(1), multiplier: 2, jitter: 0.5),
+            handshake: handshake, isSubscriber: subscriber))
+        machine.randomUnit = { 0 }
+        return machine
+    }
+
+    /// Start and connect without handshake: the machine is ready.
+    func readyMachine(subscriber: Bool = false) -> Machine {
+        var machine = machine(subscriber: subscriber)
+        var actions: [Machine.Action] = []
+        machine.start(now: t0, into: &actions)
+        machine.connected(now: t0, into: &actions)
+        return machine
+    }
+
+    /// Submits one command the way the connection thread does; returns the immediate actions
+    /// (empty when the command was accepted).
+    @discardableResult
+    func send(_ machine: inout Machine, _ waiter: Int, _ text: String, replies: Int = 1, collects: Bool = false,
+              errorEnds: Bool = false, at now: ContinuousClock.Instant? = nil) -> [Machine.Action] {
+        var bytes: [UInt8] = []
+        RedisCommandEncoder.append(text.split(separator: " ").map(String.init), to: &bytes)
+        var actions: [Machine.Action] = []
+        let submission = Machine.Submission(id: UInt64(waiter), waiter: waiter, replies: replies, collects: collects,
+                                            errorEndsRequest: errorEnds)
+        machine.enqueue([submission], bytes: &bytes, now: now ?? t0, into: &actions)
+        return actions
+    }
+
+    func reply(_ machine: inout Machine, _ reply: RedisReply, at now: ContinuousClock.Instant? = nil) -> [Machine.Action] {
+        var actions: [Machine.Action] = []
+        machine.replyReceived(reply, now: now ?? t0, into: &actions)
+        return actions
+    }
+
+    func outbound(_ machine: inout Machine) -> String {
+        var buffer: [UInt8] = []
+        machine.takeOutbound(swappingWith: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    @Test func commandsQueuedWhileConnectingAreSentAfterTheHandshake() {
+        var machine = machine(handshake: [RedisHandshakeCommand(parts: ["AUTH", "pw"], isAuthentication: true)])
+        var actions: [Machine.Action] = []
+        machine.start(now: t0, into: &actions)
+        #expect(actions == [.connect])
+        #expect(send(&machine, 1, "GET k").isEmpty)
+        #expect(outbound(&machine) == "", "nothing may be written before the socket is connected")
+
+        actions = []
+        machine.connected(now: t0, into: &actions)
+        #expect(actions.isEmpty)
+        #expect(machine.state == .handshaking(deadline: t0 + .seconds(1)))
+        #expect(outbound(&machine) == "*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n")
+        #expect(reply(&machine, .status("OK")) == [.ready(downtime: nil)])
+        #expect(reply(&machine, .bulkString([1])) == [.complete(1, .success(.bulkString([1])))])
+        #expect(machine.pendingCount == 0)
+    }
+
+    @Test func repliesAreMatchedFirstInFirstOut() {
+        var machine = readyMachine()
+        for waiter in 1...3 { #expect(send(&machine, waiter, "INCR k").isEmpty) }
+        #expect(reply(&machine, .integer(1)) == [.complete(1, .success(.integer(1)))])
+        #expect(reply(&machine, .integer(2)) == [.complete(2, .success(.integer(2)))])
+        #expect(reply(&machine, .integer(3)) == [.complete(3, .success(.integer(3)))])
+    }
+
+    @Test func pipelineCollectsAllItsReplies() {
+        var machine = readyMachine()
+        _ = send(&machine, 1, "MULTI", replies: 3, collects: true)
+        _ = send(&machine, 2, "PING")
+        #expect(reply(&machine, .status("OK")).isEmpty)
+        #expect(reply(&machine, .status("QUEUED")).isEmpty)
+        #expect(reply(&machine, .array([])) == [.complete(1, .success(.array([.status("OK"), .status("QUEUED"), .array([])])))])
+        #expect(reply(&machine, .status("PONG")) == [.complete(2, .success(.status("PONG")))])
+    }
+
+    @Test func timeoutFailsOnlyThatCallerAndItsLateReplyIsDiscarded() {
+        var machine = readyMachine()
+        _ = send(&machine, 1, "BLPOP q 10", at: t0)
+        _ = send(&machine, 2, "PING", at: t0 + .seconds(1))
+        #expect(machine.nextDeadline == t0 + .seconds(2))
+        var actions: [Machine.Action] = []
+        machine.tick(now: t0 + .milliseconds(1999), into: &actions)
+        #expect(actions.isEmpty)
+        machine.tick(now: t0 + .seconds(2), into: &actions)
+        #expect(actions == [.complete(1, .failure(RedisError(.timeout, "no reply from Redis within 2.0 seconds")))])
+        #expect(machine.isReady, "a timeout must not tear down the shared connection")
+        #expect(machine.nextDeadline == t0 + .seconds(3))
+        #expect(reply(&machine, .null).isEmpty, "the late BLPOP reply goes nowhere")
+        #expect(reply(&machine, .status("PONG")) == [.complete(2, .success(.status("PONG")))])
+    }
+
+    @Test func cancelledCallerIsAnsweredOnceAndDetached() {
+        var machine = readyMachine()
+        _ = send(&machine, 1, "GET a")
+        _ = send(&machine, 2, "GET b")
+        var actions: [Machine.Action] = []
+        machine.cancel(id: 1, into: &actions)
+        machine.cancel(id: 1, into: &actions)
+        #expect(actions == [.complete(1, .failure(RedisError(.cancelled, "the command was cancelled")))])
+        #expect(reply(&machine, .bulkString([97])).isEmpty)
+        #expect(reply(&machine, .bulkString([98])) == [.complete(2, .success(.bulkString([98])))])
+    }
+
+    @Test func lostConnectionFailsInFlightCommandsThenBacksOffAndReconnects() {
+        var machine = readyMachine()
+        _ = send(&machine, 1, "GET a")
+        _ = send(&machine, 2, "GET b")
+        let lostAt = t0 + .seconds(5)
+        var actions: [Machine.Action] = []
+        let reason = RedisError(.connectionLost, "gone")
+        machine.connectionClosed(reason, now: lostAt, into: &actions)
+        #expect(actions == [.complete(1, .failure(reason)), .complete(2, .failure(reason)), .closeSocket, .disconnected(reason)])
+        #expect(machine.state == .backingOff(until: lostAt + .milliseconds(100)))
+
+        // While down: fail fast with a clear error instead of queueing.
+        guard case .complete(3, .failure(let error))? = send(&machine, 3, "PING", at: lostAt).first else {
+            Issue.record("a command was accepted while Redis is down")
+            return
+        }
+        #expect(error.code == .connectionFailed)
+        #expect(error.message.contains("reconnecting"))
+
+        actions = []
+        machine.tick(now: lostAt + .milliseconds(99), into: &actions)
+        #expect(actions.isEmpty)
+        machine.tick(now: lostAt + .milliseconds(100), into: &actions)
+        #expect(actions == [.connect])
+        // Refused again: the next pause doubles.
+        actions = []
+        let refused = RedisError(.connectionFailed, "refused")
+        machine.connectFailed(refused, now: lostAt + .milliseconds(101), into: &actions)
+        #expect(actions == [.closeSocket])
+        #expect(machine.state == .backingOff(until: lostAt + .milliseconds(301)))
+        actions = []
+        machine.tick(now: lostAt + .milliseconds(301), into: &actions)
+        machine.connected(now: lostAt + .milliseconds(302), into: &actions)
+        #expect(actions == [.connect, .ready(downtime: .milliseconds(302))])
+        #expect(send(&machine, 4, "PING").isEmpty)
+        #expect(outbound(&machine) == "*1\r\n$4\r\nPING\r\n")
+    }
+
+    @Test func connectTimeoutFailsQueuedCommands() {
+        var machine = machine()
+        var actions: [Machine.Action] = []
+        machine.start(now: t0, into: &actions)
+        _ = send(&machine, 1, "PING")
+        actions = []
+        machine.tick(now: t0 + .seconds(1), into: &actions)
+        guard case .complete(1, .failure(let error)) = actions.first else {
+            Issue.record("queued command not failed: \(actions)")
+            return
+        }
+        #expect(error.code == .connectionFailed)
+        #expect(error.message.contains("within"))
+        #expect(actions.last == .closeSocket)
+    }
+
+    @Test func refusedAuthenticationFailsWithAuthenticationError() {
+        var machine = machine(handshake: [RedisHandshakeCommand(parts: ["AUTH", "x"], isAuthentication: true),
+                                          RedisHandshakeCommand(parts: ["SELECT", "2"])])
+        var actions: [Machine.Action] = []
+        machine.start(now: t0, into: &actions)
+        _ = send(&machine, 1, "PING")
+        machine.connected(now: t0, into: &actions)
+        actions = []
+        machine.replyReceived(.error("WRONGPASS invalid username-password pair"), now: t0, into: &actions)
+        guard case .complete(1, .failure(let error)) = actions.first else {
+            Issue.record("waiter not failed: \(actions)")
+            return
+        }
+        #expect(error.code == .authenticationFailed)
+        #expect(actions.last == .closeSocket)
+        guard case .complete(2, .failure(let later))? = send(&machine, 2, "PING").first else {
+            Issue.record("command accepted after AUTH failure")
+            return
+        }
+        #expect(later.code == .authenticationFailed)
+    }
+
+    @Test func unsolicitedReplyIsAProtocolError() {
+        var machine = readyMachine()
+        let actions = reply(&machine, .status("OK"))
+        #expect(actions.contains(.closeSocket))
+        #expect(!machine.isReady)
+    }
+
+    @Test func subscriberPushesBypassTheCommandQueue() {
+        var machine = readyMachine(subscriber: true)
+        _ = send(&machine, 1, "SUBSCRIBE a b", replies: 2, collects: true)
+        let message = RedisReply.array([.bulkString(Array("message".utf8)), .bulkString([97]), .bulkString([1])])
+        let confirmA = RedisReply.array([.bulkString(Array("subscribe".utf8)), .bulkString([97]), .integer(1)])
+        let confirmB = RedisReply.array([.bulkString(Array("subscribe".utf8)), .bulkString([98]), .integer(2)])
+        #expect(reply(&machine, confirmA).isEmpty)
+        #expect(reply(&machine, message) == [.push(message)])
+        #expect(reply(&machine, confirmB) == [.complete(1, .success(.array([confirmA, confirmB])))])
+    }
+
+    @Test func resubscriptionsRunAsHandshakeAndReportTheGap() {
+        var machine = readyMachine(subscriber: true)
+        var actions: [Machine.Action] = []
+        machine.connectionClosed(RedisError(.connectionLost, "gone"), now: t0 + .seconds(1), into: &actions)
+        machine.tick(now: t0 + .seconds(2), into: &actions)
+        actions = []
+        machine.connected(now: t0 + .seconds(2), extra: [RedisHandshakeCommand(parts: ["SUBSCRIBE", "a", "b"], replies: 2)],
+                          into: &actions)
+        #expect(outbound(&machine) == "*3\r\n$9\r\nSUBSCRIBE\r\n$1\r\na\r\n$1\r\nb\r\n")
+        #expect(reply(&machine, .array([.bulkString(Array("subscribe".utf8)), .bulkString([97]), .integer(1)])).isEmpty)
+        #expect(reply(&machine, .array([.bulkString(Array("subscribe".utf8)), .bulkString([98]), .integer(2)]), at: t0 + .seconds(3))
+            == [.ready(downtime: .seconds(2))])
+    }
+
+    @Test func refusedSubscribeEndsWithItsSingleErrorReply() {
+        var machine = readyMachine(subscriber: true)
+        send(&machine, 1, "SUBSCRIBE a b", replies: 2, collects: true, errorEnds: true)
+        send(&machine, 2, "PING")
+        let refused = RedisReply.error("NOPERM this user has no permissions to access one of the channels")
+        #expect(reply(&machine, refused) == [.complete(1, .success(.array([refused])))])
+        #expect(reply(&machine, .status("PONG")) == [.complete(2, .success(.status("PONG")))])
+    }
+
+    @Test func refusedResubscriptionDoesNotKeepTheConnectionDown() {
+        var machine = machine(subscriber: true)
+        var actions: [Machine.Action] = []
+        machine.start(now: t0, into: &actions)
+        machine.connected(now: t0, extra: [RedisHandshakeCommand(parts: ["SUBSCRIBE", "a", "b"], replies: 2, isFatal: false)],
+                          into: &actions)
+        #expect(reply(&machine, .error("NOPERM no")) == [.ready(downtime: nil)])
+        #expect(machine.isReady)
+    }
+
+    @Test func shutdownFailsEverythingOnceAndRefusesNewCommands() {
+        var machine = readyMachine()
+        _ = send(&machine, 1, "PING")
+        var actions: [Machine.Action] = []
+        machine.shutdown(into: &actions)
+        machine.shutdown(into: &actions)
+        #expect(actions == [.complete(1, .failure(RedisError(.shutdown, "the Redis client was shut down")))])
+        #expect(machine.isClosed)
+        #expect(send(&machine, 2, "PING") == [.complete(2, .failure(RedisError(.shutdown, "the Redis client was shut down")))])
+        actions = []
+        machine.tick(now: t0 + .seconds(100), into: &actions)
+        #expect(actions.isEmpty)
+    }
+}

@@ -1,0 +1,99 @@
+import Testing
+@testable import Storage
+
+@Suite struct RedisReplyReaderTests {
+    /// Feeds `input` split into chunks of `chunk` bytes and collects every reply.
+    private func parse(_ input: String, chunk: Int = .max, limits: RedisReplyReader.Limits = .init()) throws(RedisError) -> [RedisReply] {
+        let reader = RedisReplyReader(limits: limits)
+        let bytes = Array(input.utf8)
+        var replies: [RedisReply] = []
+        var index = 0
+        while index < bytes.count {
+            let end = min(index + chunk, bytes.count)
+            let slice = Array(bytes[index..<end])
+            var failure: RedisError?
+            slice.withUnsafeBytes { raw in
+                do { try reader.feed(raw) } catch { failure = (error as? RedisError) ?? RedisError(.protocolError, "\(error)") }
+            }
+            if let failure { throw failure }
+            while let reply = try reader.next() { replies.append(reply) }
+            index = end
+        }
+        return replies
+    }
+
+    static let cases: [(String, RedisReply)] = [
+        ("+OK\r\n", .status("OK")),
+        ("-ERR unknown command\r\n", .error("ERR unknown command")),
+        (":-42\r\n", .integer(-42)),
+        ("$5\r\nhello\r\n", .bulkString(Array("hello".utf8))),
+        ("$0\r\n\r\n", .bulkString([])),
+        ("$-1\r\n", .null),
+        ("*-1\r\n", .null),
+        ("*0\r\n", .array([])),
+        ("*3\r\n:1\r\n$1\r\na\r\n*1\r\n+x\r\n", .array([.integer(1), .bulkString([97]), .array([.status("x")])])),
+        ("*2\r\n$-1\r\n-E\r\n", .array([.null, .error("E")])),
+        ("$4\r\n\r\n\0\u{1}\r\n", .bulkString([13, 10, 0, 1])),
+    ]
+
+    @Test(arguments: 0..<cases.count)
+    func convertsEachReplyTypeWholeAndByteByByte(_ index: Int) throws {
+        let (input, expected) = Self.cases[index]
+        #expect(try parse(input) == [expected])
+        #expect(try parse(input, chunk: 1) == [expected])
+        #expect(try parse(input + input, chunk: 3) == [expected, expected])
+    }
+
+    @Test func parsesAllCasesConcatenatedAtRandomSplits() throws {
+        let input = Self.cases.map(\.0).joined()
+        let expected = Self.cases.map(\.1)
+        for chunk in [2, 5, 7, 13, 64] {
+            #expect(try parse(input, chunk: chunk) == expected)
+        }
+    }
+
+    @Test func rejectsArraysLongerThanTheLimit() {
+        var limits = RedisReplyReader.Limits()
+        limits.maxElements = 3
+        #expect(throws: RedisError.self) { try parse("*2147483647\r\n", limits: limits) }
+        #expect((try? parse("*3\r\n:1\r\n:2\r\n:3\r\n", limits: limits)) == [.array([.integer(1), .integer(2), .integer(3)])])
+        do {
+            _ = try parse("*4\r\n", limits: limits)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == .protocolError)
+            #expect(error.message.contains("longer than 3"))
+        }
+    }
+
+    @Test func rejectsRepliesLargerThanTheByteLimit() {
+        var limits = RedisReplyReader.Limits()
+        limits.maxBufferedBytes = 16
+        #expect(throws: RedisError.self) { try parse("$100\r\n" + String(repeating: "a", count: 40), limits: limits) }
+    }
+
+    @Test func rejectsNestingDeeperThanHiredisSupportsAndStaysFailed() {
+        let deep = String(repeating: "*1\r\n", count: 9) + ":1\r\n"
+        let reader = RedisReplyReader()
+        Array(deep.utf8).withUnsafeBytes { try? reader.feed($0) }
+        #expect(throws: RedisError.self) { _ = try reader.next() }
+        // Errors are sticky: the connection must be dropped, never resynchronised.
+        #expect(throws: RedisError.self) { _ = try reader.next() }
+    }
+
+    @Test func rejectsGarbage() {
+        #expect(throws: RedisError.self) { try parse("?what\r\n") }
+        #expect(throws: RedisError.self) { try parse("$abc\r\n") }
+    }
+
+    @Test func convenienceAccessors() {
+        #expect(RedisReply.bulkString(Array("12".utf8)).integer == 12)
+        #expect(RedisReply.bulkString(Array("hi".utf8)).string == "hi")
+        #expect(RedisReply.bulkString([0xff]).string == nil)
+        #expect(RedisReply.status("OK").string == "OK")
+        #expect(RedisReply.null.isNull)
+        #expect(RedisReply.error("ERR x").errorMessage == "ERR x")
+        #expect(throws: RedisError.self) { try RedisReply.error("ERR x").throwingServerError() }
+        #expect(RedisReply.array([.integer(1)]).array == [.integer(1)])
+    }
+}
