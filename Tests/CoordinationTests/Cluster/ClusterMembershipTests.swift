@@ -1,0 +1,54 @@
+import Foundation
+import Storage
+import Testing
+@testable import Coordination
+
+@Suite struct ClusterMembershipTests {
+    static func redis() throws -> RedisClient {
+        guard let url = ProcessInfo.processInfo.environment["COORD_TEST_REDIS_URL"], !url.isEmpty else {
+            throw TestEnvironmentMissing(variable: "COORD_TEST_REDIS_URL")
+        }
+        return try RedisClient(configuration: RedisConfiguration(url: url))
+    }
+
+    @Test func heartbeatsListLeaveAndExpire() async throws {
+        let redis = try Self.redis()
+        let prefix = "test-membership-\(UInt32.random(in: 0...UInt32.max))"
+        let membership = ClusterMembership(redis: redis, keyPrefix: prefix, ttlMs: 600)
+        let t1 = try await membership.heartbeat(nodeID: "node-a", startedAtMs: 1_000)
+        try await membership.heartbeat(nodeID: "node-b", startedAtMs: 2_000)
+        let nodes = try await membership.liveNodes()
+        #expect(nodes.map(\.id) == ["node-a", "node-b"])
+        #expect(nodes[0].startedAtMs == 1_000)
+        #expect(nodes[0].lastSeenAtMs == t1)
+        // The cluster clock is Redis TIME: close to this machine's clock.
+        #expect(abs(t1 - Int64(Date().timeIntervalSince1970 * 1000)) < 5_000)
+
+        try await membership.leave(nodeID: "node-a")
+        #expect(try await membership.liveNodes().map(\.id) == ["node-b"])
+
+        // node-b stops beating: its key expires and the listing prunes it from the set.
+        try await Task.sleep(for: .milliseconds(800))
+        #expect(try await membership.liveNodes().isEmpty)
+        #expect(try await redis.send("SCARD", membership.setKey).integer == 0)
+        await redis.shutdown()
+    }
+
+    @Test func heartbeatRefreshesLastSeen() async throws {
+        let redis = try Self.redis()
+        let membership = ClusterMembership(redis: redis, keyPrefix: "test-membership-\(UInt32.random(in: 0...UInt32.max))")
+        let first = try await membership.heartbeat(nodeID: "n1", startedAtMs: 5)
+        try await Task.sleep(for: .milliseconds(20))
+        let second = try await membership.heartbeat(nodeID: "n1", startedAtMs: 5)
+        #expect(second > first)
+        #expect(try await membership.liveNodes() == [ClusterNode(id: "n1", startedAtMs: 5, lastSeenAtMs: second)])
+        try await membership.leave(nodeID: "n1")
+        await redis.shutdown()
+    }
+}
+
+/// A test that needs a server the test script starts was run without it.
+struct TestEnvironmentMissing: Error, CustomStringConvertible {
+    var variable: String
+    var description: String { "\(variable) is not set: run the tests through scripts/test.sh (it starts Redis and PostgreSQL)" }
+}
