@@ -172,10 +172,11 @@ public struct HTTPRequestParser: Sendable {
             }
             index += 1
         }
-        scanIndex = index
-        // Pending bytes include a possible trailing CR that is not part of the line.
+        // A trailing CR is re-examined when its successor arrives (it must be followed by LF).
+        let trailingCR = end > readIndex && buffer[end - 1] == ByteClass.cr
+        scanIndex = trailingCR ? end - 1 : end
         var pending = end - readIndex
-        if pending > 0, buffer[end - 1] == ByteClass.cr { pending -= 1 }
+        if trailingCR { pending -= 1 }
         guard pending <= limit else { throw HTTPParseError(tooLong) }
         return nil
     }
