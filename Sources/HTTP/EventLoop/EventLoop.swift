@@ -105,6 +105,7 @@ public final class EventLoop: @unchecked Sendable {
         threadID.store(UInt(pthread_self()), ordering: .releasing)
         while running {
             runInbox()
+            guard running else { break }
             for work in timers.popDue(now: MonotonicClock.nanoseconds()) { work() }
             do {
                 try selector.wait(timeoutMilliseconds: waitTimeout()) { id, events in

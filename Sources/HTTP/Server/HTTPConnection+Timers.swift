@@ -44,7 +44,7 @@ extension HTTPConnection {
         case .idle, .linger:
             close()
         case .header:
-            if parser.bufferedByteCount == 0 && requestsServed == 0 {
+            if !parser.isReadingHead {
                 close()
             } else {
                 refuse(status: 408, code: "request_timeout", message: "The request head took too long.")
