@@ -31,6 +31,7 @@ let package = Package(
 
         // Benchmarks that print our figure beside a reference tool's (not tests).
         .executableTarget(name: "Bench", dependencies: ["Storage", "HTTP"]),
+        .executableTarget(name: "HTTPBench", dependencies: ["HTTP"]),
 
         .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),

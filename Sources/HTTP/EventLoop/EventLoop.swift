@@ -1,0 +1,143 @@
+import Foundation
+import Glibc
+import Synchronization
+
+/// Something registered with a loop's selector; called on the loop's thread only.
+protocol SelectableHandler: AnyObject {
+    func handleEvents(_ events: SelectorEvents)
+}
+
+/// One thread running an epoll selector: it owns its connections, timers and a scratch read buffer.
+///
+/// Safety of `@unchecked Sendable`: every `var` below the `Loop-confined` mark is read and written only
+/// on the loop's own thread (callers hop there with `execute`); the cross-thread entry points
+/// (`execute`, `scheduleTask`, `inEventLoop`, `wakeUp`) touch only the `Mutex`, the atomic and the eventfd.
+public final class EventLoop: @unchecked Sendable {
+    public let index: Int
+    let selector: Selector
+    private let inbox = Mutex<Inbox>(Inbox())
+    private let threadID = Atomic<UInt>(0)
+
+    /// Tasks handed over from other threads, and whether a wake-up is already on its way.
+    private struct Inbox {
+        var tasks: [@Sendable () -> Void] = []
+        var wakePending = false
+    }
+
+    // Loop-confined.
+    private var handlers: [UInt64: any SelectableHandler] = [:]
+    private var nextRegistrationID: UInt64 = 1
+    private var timers = TimerHeap()
+    private var running = true
+    /// Shared by all connections of this loop: reads are copied into parsers at once.
+    let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    var dateCache = HTTPDateCache()
+
+    init(index: Int) throws(SystemError) {
+        self.index = index
+        self.selector = try Selector()
+    }
+
+    deinit { readBuffer.deallocate() }
+
+    /// True on this loop's thread: loop-confined state may be touched directly.
+    public var inEventLoop: Bool {
+        pthread_equal(pthread_self(), pthread_t(threadID.load(ordering: .acquiring))) != 0
+    }
+
+    /// Runs `task` on this loop's thread, soon; safe from any thread.
+    public func execute(_ task: @escaping @Sendable () -> Void) {
+        let mustWake = inbox.withLock { inbox -> Bool in
+            inbox.tasks.append(task)
+            if inbox.wakePending { return false }
+            inbox.wakePending = true
+            return true
+        }
+        if mustWake { selector.wakeUp() }
+    }
+
+    /// Runs `body` on the loop and returns its result to an async caller.
+    public func submit<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            execute { continuation.resume(returning: body()) }
+        }
+    }
+
+    /// Schedules `task` after `delay`; safe from any thread; cancel with the returned handle.
+    @discardableResult
+    public func scheduleTask(in delay: Duration, _ task: @escaping @Sendable () -> Void) -> ScheduledTask {
+        let deadline = MonotonicClock.nanoseconds() &+ MonotonicClock.nanoseconds(delay)
+        if inEventLoop { return timers.schedule(deadline: deadline, task) }
+        let handle = ScheduledTask(deadline: deadline, sequence: 0)
+        execute { [self] in
+            let inner = timers.schedule(deadline: deadline) { if !handle.isCancelled { task() } }
+            _ = inner
+        }
+        return handle
+    }
+
+    /// Loop-only variant for loop-confined callers whose closures are not Sendable.
+    func scheduleOnLoop(deadline: UInt64, _ task: @escaping () -> Void) -> ScheduledTask {
+        timers.schedule(deadline: deadline, task)
+    }
+
+    func register(fd: Int32, interest: SelectorEvents, handler: any SelectableHandler,
+                  exclusive: Bool = false) throws(SystemError) -> UInt64 {
+        let id = nextRegistrationID
+        nextRegistrationID += 1
+        try selector.register(fd: fd, id: id, interest: interest, exclusive: exclusive)
+        handlers[id] = handler
+        return id
+    }
+
+    func modify(fd: Int32, id: UInt64, interest: SelectorEvents) throws(SystemError) {
+        try selector.modify(fd: fd, id: id, interest: interest)
+    }
+
+    /// Removes the registration; events already fetched for `id` are dropped because the id is gone.
+    func deregister(fd: Int32, id: UInt64) {
+        selector.deregister(fd: fd)
+        handlers[id] = nil
+    }
+
+    /// The loop body; returns after `stop()`.
+    func run() {
+        threadID.store(UInt(pthread_self()), ordering: .releasing)
+        while running {
+            runInbox()
+            guard running else { break }
+            for work in timers.popDue(now: MonotonicClock.nanoseconds()) { work() }
+            do {
+                try selector.wait(timeoutMilliseconds: waitTimeout()) { id, events in
+                    handlers[id]?.handleEvents(events)
+                }
+            } catch {
+                // epoll_wait only fails on programming errors (EBADF, EINVAL); avoid a hot spin.
+                usleep(1_000)
+            }
+        }
+        runInbox()
+        handlers.removeAll()
+    }
+
+    /// Asks the loop to exit after its current iteration; safe from any thread.
+    func stop() { execute { [self] in running = false } }
+
+    private func runInbox() {
+        let tasks = inbox.withLock { inbox -> [@Sendable () -> Void] in
+            inbox.wakePending = false
+            defer { inbox.tasks.removeAll(keepingCapacity: true) }
+            return inbox.tasks
+        }
+        for task in tasks { task() }
+    }
+
+    private func waitTimeout() -> Int32 {
+        if inbox.withLock({ !$0.tasks.isEmpty }) { return 0 }
+        guard let deadline = timers.nextDeadline else { return -1 }
+        let now = MonotonicClock.nanoseconds()
+        guard deadline > now else { return 0 }
+        let milliseconds = (deadline - now + 999_999) / 1_000_000
+        return Int32(min(milliseconds, 60_000))
+    }
+}

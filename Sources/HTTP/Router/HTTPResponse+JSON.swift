@@ -1,0 +1,19 @@
+import Foundation
+
+/// JSON responses from Encodable values.
+extension HTTPResponse {
+    /// Encodes `value`; an encoding failure is our bug and becomes a logged 500.
+    public static func json<T: Encodable>(_ value: T, status: Int = 200, headers: HTTPHeaders = [:],
+                                          encoder: JSONEncoder = JSONEncoder()) throws(HTTPError) -> HTTPResponse {
+        do {
+            let data = try encoder.encode(value)
+            var headers = headers
+            headers.replaceOrAdd("Content-Type", "application/json")
+            return HTTPResponse(status: status, headers: headers, body: Array(data))
+        } catch {
+            var failure = HTTPError.internalError
+            failure.logDetail = "JSON encoding of \(T.self) failed: \(error)"
+            throw failure
+        }
+    }
+}

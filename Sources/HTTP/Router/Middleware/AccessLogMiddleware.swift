@@ -1,0 +1,44 @@
+/// One structured JSON line per request (method, path, route, status, duration, request id).
+/// Headers are never logged; query values whose names look secret are redacted.
+public struct AccessLogMiddleware: HTTPMiddleware {
+    let sink: @Sendable (String) -> Void
+    /// Query parameter names (lowercased) whose values never reach the log.
+    public static let secretNames: Set<String> = [
+        "access_token", "token", "key", "api_key", "apikey", "secret", "password", "signature", "sig", "code", "auth",
+    ]
+
+    /// `sink` receives each line; the default writes to stderr.
+    public init(sink: @escaping @Sendable (String) -> Void = { StandardError.write($0) }) {
+        self.sink = sink
+    }
+
+    public func handle(_ request: HTTPRequest, context: RequestContext, next: HTTPNext) async throws -> HTTPResponse {
+        let response = await next(request, context)
+        let elapsed = context.elapsed
+        let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
+        var fields: [(String, LogLine.Value)] = [
+            ("msg", .string("request")),
+            ("method", .string(request.method)),
+            ("path", .string(Self.loggablePath(request))),
+            ("route", .string(context.routePattern ?? "unmatched")),
+            ("status", .int(response.status)),
+            ("durationMs", .double((milliseconds * 1_000).rounded() / 1_000)),
+            ("requestId", .string(context.requestID)),
+        ]
+        if let remote = request.remoteAddress { fields.append(("remote", .string(remote))) }
+        sink(LogLine.json(fields))
+        return response
+    }
+
+    /// The path plus the query with secret-looking values replaced.
+    static func loggablePath(_ request: HTTPRequest) -> String {
+        let path = String(request.path)
+        guard let query = request.queryString, !query.isEmpty else { return path }
+        let parts = query.split(separator: "&").map { part -> String in
+            guard let eq = part.firstIndex(of: "=") else { return String(part) }
+            let name = PercentDecoding.decode(part[part.startIndex..<eq], plusAsSpace: true).lowercased()
+            return secretNames.contains(name) ? "\(part[part.startIndex..<eq])=REDACTED" : String(part)
+        }
+        return path + "?" + parts.joined(separator: "&")
+    }
+}

@@ -1,0 +1,23 @@
+/// Reports each request's route pattern, status and duration to a hook (the node feeds Prometheus).
+/// Route patterns, not raw paths, keep the label set bounded.
+public struct MetricsMiddleware: HTTPMiddleware {
+    /// One observation.
+    public struct Observation: Sendable, Equatable {
+        public var method: String
+        /// The matched pattern, or "unmatched".
+        public var route: String
+        public var status: Int
+        public var duration: Duration
+    }
+
+    let record: @Sendable (Observation) -> Void
+
+    public init(record: @escaping @Sendable (Observation) -> Void) { self.record = record }
+
+    public func handle(_ request: HTTPRequest, context: RequestContext, next: HTTPNext) async throws -> HTTPResponse {
+        let response = await next(request, context)
+        record(Observation(method: request.method, route: context.routePattern ?? "unmatched",
+                           status: response.status, duration: context.elapsed))
+        return response
+    }
+}

@@ -1,0 +1,30 @@
+/// Collects routes and middleware, then `build()`s an immutable responder.
+///
+/// Middleware run in the order they were added, the first added being the outermost.
+public struct Router: Sendable {
+    var trie = RouteTrie()
+    var middleware: [any HTTPMiddleware] = []
+    /// Where unexpected errors are logged (the client only sees a generic 500).
+    public var errorLog: @Sendable (String) -> Void = { line in StandardError.write(line) }
+
+    public init() {}
+
+    /// Registers `handler` for `method` on `pattern` (`/items/:id`); a later registration of the same
+    /// method and pattern replaces the earlier one.
+    public mutating func on(_ method: String, _ pattern: String, _ handler: @escaping HTTPHandler) {
+        trie.insert(method: method.uppercased(), pattern: pattern, handler: handler)
+    }
+
+    public mutating func get(_ pattern: String, _ handler: @escaping HTTPHandler) { on("GET", pattern, handler) }
+    public mutating func post(_ pattern: String, _ handler: @escaping HTTPHandler) { on("POST", pattern, handler) }
+    public mutating func put(_ pattern: String, _ handler: @escaping HTTPHandler) { on("PUT", pattern, handler) }
+    public mutating func patch(_ pattern: String, _ handler: @escaping HTTPHandler) { on("PATCH", pattern, handler) }
+    public mutating func delete(_ pattern: String, _ handler: @escaping HTTPHandler) { on("DELETE", pattern, handler) }
+
+    /// Appends a middleware (inside the ones added before it).
+    public mutating func use(_ middleware: any HTTPMiddleware) { self.middleware.append(middleware) }
+
+    public func build() -> RouterResponder {
+        RouterResponder(trie: trie, middleware: middleware, errorLog: errorLog)
+    }
+}

@@ -1,0 +1,65 @@
+/// The immutable result of `Router.build()`: resolves the route, runs the middleware chain and turns
+/// every thrown error into a JSON response at the boundary where it was thrown.
+public struct RouterResponder: HTTPResponder {
+    let trie: RouteTrie
+    let middleware: [any HTTPMiddleware]
+    let errorLog: @Sendable (String) -> Void
+
+    public func respond(to request: HTTPRequest) async -> HTTPResponse {
+        var context = RequestContext(requestID: RequestID.resolve(request.headers["x-request-id"]))
+        let match = trie.match(request.path)
+        var endpoint: RouteTrie.Route?
+        var allowed: [String] = []
+        if let match {
+            endpoint = match.node.routes[request.method]
+            if endpoint == nil && request.method == "HEAD" { endpoint = match.node.routes["GET"] }
+            let route = endpoint ?? match.node.routes.values.first
+            if let route {
+                context.routePattern = route.pattern
+                for (name, value) in zip(route.parameterNames, match.values) {
+                    context.pathParameters[name] = PercentDecoding.decode(value)
+                }
+            }
+            allowed = Array(match.node.routes.keys)
+            if allowed.contains("GET") && !allowed.contains("HEAD") { allowed.append("HEAD") }
+            allowed.sort()
+        }
+        let innermost: HTTPHandler = { [endpoint, allowed, match] request, context in
+            guard match != nil else { throw HTTPError.notFound("No route for this path.") }
+            guard let endpoint else { throw HTTPError.methodNotAllowed(allowed: allowed) }
+            return try await endpoint.handler(request, context)
+        }
+        return await run(0, request, context, innermost)
+    }
+
+    private func run(_ index: Int, _ request: HTTPRequest, _ context: RequestContext,
+                     _ innermost: @escaping HTTPHandler) async -> HTTPResponse {
+        do {
+            guard index < middleware.count else { return try await innermost(request, context) }
+            let next = HTTPNext { request, context in await run(index + 1, request, context, innermost) }
+            return try await middleware[index].handle(request, context: context, next: next)
+        } catch {
+            return errorResponse(error, context: context, request: request)
+        }
+    }
+
+    /// The one place errors become HTTP responses; unknown errors are logged and answered generically.
+    func errorResponse(_ error: any Error, context: RequestContext, request: HTTPRequest) -> HTTPResponse {
+        var httpError: HTTPError
+        if let known = error as? HTTPError {
+            httpError = known
+        } else if let parse = error as? HTTPParseError {
+            httpError = HTTPError(status: parse.status, code: parse.code.rawValue, message: "The request is malformed.")
+        } else {
+            httpError = .internalError
+            httpError.logDetail = String(describing: error)
+        }
+        if let detail = httpError.logDetail {
+            errorLog(LogLine.json([("level", .string("error")), ("msg", .string("request failed")),
+                                   ("requestId", .string(context.requestID)), ("method", .string(request.method)),
+                                   ("route", .string(context.routePattern ?? "unmatched")),
+                                   ("status", .int(httpError.status)), ("detail", .string(detail))]))
+        }
+        return ErrorBody.response(httpError, requestID: context.requestID)
+    }
+}

@@ -1,0 +1,124 @@
+import Glibc
+
+/// Writing, interest management and closing.
+extension HTTPConnection {
+    /// Queues bytes behind anything pending; writes at once when nothing is pending (the common case).
+    func enqueue(_ bytes: [UInt8]) {
+        guard phase != .closed, !bytes.isEmpty else { return }
+        if !pending.isEmpty {
+            bytes.withUnsafeBytes { pending.append($0) }
+            updateInterest()
+            return
+        }
+        let failed = bytes.withUnsafeBytes { raw -> Bool in
+            do {
+                switch try Syscall.write(fd, raw) {
+                case .processed(let written):
+                    if written < raw.count { pending.append(UnsafeRawBufferPointer(rebasing: raw[written...])) }
+                case .wouldBlock:
+                    pending.append(raw)
+                }
+                return false
+            } catch {
+                return true
+            }
+        }
+        if failed {
+            close()
+            return
+        }
+        if pending.isEmpty { afterDrain() } else { updateInterest() }
+    }
+
+    func flush() {
+        guard !pending.isEmpty else { return }
+        do {
+            guard try pending.flush(fd: fd) else { return }
+        } catch {
+            close()
+            return
+        }
+        afterDrain()
+        updateInterest()
+    }
+
+    /// Everything written: release streaming writers, and half-close if we are lingering.
+    private func afterDrain() {
+        let waiters = writeWaiters
+        writeWaiters = []
+        for waiter in waiters { waiter.resume(returning: true) }
+        if phase == .lingering && !writeShutDown {
+            writeShutDown = true
+            _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+        }
+    }
+
+    func updateInterest() {
+        guard phase != .closed else { return }
+        var wanted: SelectorEvents = []
+        switch phase {
+        case .reading, .lingering, .webSocket:
+            if !readEOF { wanted.insert(.readable) }
+        case .responding:
+            if !readEOF && parser.bufferedByteCount < server.configuration.maxPipelineBufferBytes {
+                wanted.insert(.readable)
+            }
+        case .closed:
+            break
+        }
+        if !pending.isEmpty { wanted.insert(.writable) }
+        guard wanted != interest else { return }
+        do {
+            try loop.modify(fd: fd, id: registrationID, interest: wanted)
+            interest = wanted
+        } catch {
+            close()
+        }
+    }
+
+    /// Stops taking requests: after the pending output is written, half-close and drain input briefly
+    /// so the client reads our last response instead of a reset.
+    func closeGracefully() {
+        guard phase != .closed, phase != .lingering else { return }
+        phase = .lingering
+        lingerStartedAt = MonotonicClock.nanoseconds()
+        if readEOF && pending.isEmpty {
+            close()
+            return
+        }
+        if pending.isEmpty { afterDrain() }
+        updateInterest()
+        updateTimer()
+    }
+
+    /// Tears the connection down at once.
+    func close() {
+        guard phase != .closed else { return }
+        phase = .closed
+        timer?.cancel()
+        timer = nil
+        loop.deregister(fd: fd, id: registrationID)
+        Syscall.close(fd)
+        let waiters = writeWaiters
+        writeWaiters = []
+        for waiter in waiters { waiter.resume(returning: false) }
+        webSocket?.connectionClosed()
+        webSocket = nil
+        server.registries[loop.index].remove(self)
+        server.releaseConnection()
+    }
+
+    /// Answers a request we will not serve (parse error, timeout) and closes.
+    func refuse(status: Int, code: String, message: String) {
+        let body = Array(#"{"error":{"code":"\#(code)","message":"\#(message)"}}"#.utf8)
+        var out: [UInt8] = []
+        ResponseHeadEncoder.encode(status: status, headers: ["Content-Type": "application/json"],
+                                   framing: .contentLength(body.count), keepAlive: false, version: .http1_1,
+                                   date: loop.dateCache.current(), serverName: server.configuration.serverName,
+                                   into: &out)
+        out.append(contentsOf: body)
+        phase = .responding
+        enqueue(out)
+        closeGracefully()
+    }
+}

@@ -1,0 +1,50 @@
+import Synchronization
+
+/// State shared by the acceptor and every connection of one server: configuration, responder,
+/// the open-connection count (for the cap and for draining) and each loop's connection registry.
+final class ServerContext: Sendable {
+    let configuration: HTTPServerConfiguration
+    let responder: any HTTPResponder
+    let loops: [EventLoop]
+    let registries: [LoopConnections]
+    let openConnections = Atomic<Int>(0)
+    let shuttingDown = Atomic<Bool>(false)
+    private let nextLoop = Atomic<Int>(0)
+
+    init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, loops: [EventLoop]) {
+        self.configuration = configuration
+        self.responder = responder
+        self.loops = loops
+        self.registries = loops.map { _ in LoopConnections() }
+    }
+
+    /// Reserves a slot under the cap; false means the connection must be refused.
+    func reserveConnection() -> Bool {
+        let after = openConnections.wrappingAdd(1, ordering: .relaxed).newValue
+        if after > configuration.maxConnections {
+            openConnections.wrappingSubtract(1, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    func releaseConnection() { openConnections.wrappingSubtract(1, ordering: .relaxed) }
+
+    func pickLoop() -> EventLoop {
+        let index = nextLoop.wrappingAdd(1, ordering: .relaxed).oldValue
+        return loops[abs(index % loops.count)]
+    }
+}
+
+/// The connections living on one loop, so shutdown can reach them.
+/// `@unchecked Sendable`: the dictionary is only read or written on its loop's thread.
+final class LoopConnections: @unchecked Sendable {
+    private var connections: [ObjectIdentifier: HTTPConnection] = [:]
+
+    func add(_ connection: HTTPConnection) { connections[ObjectIdentifier(connection)] = connection }
+    func remove(_ connection: HTTPConnection) { connections[ObjectIdentifier(connection)] = nil }
+    var count: Int { connections.count }
+
+    func beginShutdown() { for connection in Array(connections.values) { connection.beginShutdown() } }
+    func closeAll() { for connection in Array(connections.values) { connection.close() } }
+}

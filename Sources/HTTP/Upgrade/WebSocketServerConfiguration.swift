@@ -1,0 +1,17 @@
+/// Limits and timers of upgraded WebSocket connections.
+public struct WebSocketServerConfiguration: Sendable {
+    /// Largest reassembled message; bigger closes with 1009. Dashboard messages are small JSON.
+    public var maxMessageBytes: Int = 1_048_576
+    /// Largest single frame payload accepted (bounds buffering before a message completes).
+    public var maxFrameBytes: Int = 1_048_576
+    /// Outbound messages queued per connection before further sends are refused (slow consumer).
+    public var maxOutboundMessages: Int = 1_024
+    /// Server ping interval: keeps NAT/LB mappings alive and detects dead peers.
+    public var pingInterval: Duration = .seconds(30)
+    /// A peer silent (no frame at all, pong included) this long is considered dead and closed.
+    public var deadPeerTimeout: Duration = .seconds(75)
+    /// How long we wait for the peer's Close after sending ours before dropping the TCP connection.
+    public var closeTimeout: Duration = .seconds(5)
+
+    public init() {}
+}

@@ -1,0 +1,25 @@
+// A tiny server for scripts/bench-http.sh: GET /healthz answers a fixed small body through the router.
+// Usage: HTTPBench [port] [loops]
+import Foundation
+import HTTP
+
+let arguments = CommandLine.arguments
+var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: arguments.count > 1 ? Int(arguments[1]) ?? 8090 : 8090)
+if arguments.count > 2, let loops = Int(arguments[2]) { configuration.loopCount = loops }
+configuration.idleTimeout = .seconds(120)
+
+var router = Router()
+let body = Array(#"{"status":"ok"}"#.utf8)
+router.get("/healthz") { _, _ in
+    HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: body)
+}
+
+do {
+    let server = try HTTPServer(configuration: configuration, router: router)
+    try server.start()
+    StandardError.write("listening on \(configuration.host):\(server.localPort ?? 0)")
+    await server.shutdownOnSignal(deadline: .seconds(2))
+} catch {
+    FileHandle.standardError.write(Data("HTTPBench: \(error)\n".utf8))
+    exit(1)
+}

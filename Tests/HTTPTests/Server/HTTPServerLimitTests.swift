@@ -1,0 +1,97 @@
+import Testing
+@testable import HTTP
+
+/// Limits, timeouts and the connection cap: each refusal is the right status, then a closed connection.
+@Suite struct HTTPServerLimitTests {
+    static let refusals: [(String, Int)] = [
+        ("GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + String(repeating: "b", count: 20_000) + "\r\n\r\n", 431),
+        ("GET / HTTP/1.1\r\nHost: t\r\n" + (0..<101).map { "X-\($0): v\r\n" }.joined() + "\r\n", 431),
+        ("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2000000\r\n\r\n", 413),
+        ("GET /" + String(repeating: "u", count: 9_000) + " HTTP/1.1\r\nHost: t\r\n\r\n", 414),
+        ("GET / HTTP/2.0\r\nHost: t\r\n\r\n", 505),
+        ("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
+        ("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost : t\r\n\r\n", 400),
+    ]
+
+    @Test(arguments: refusals.indices)
+    func refusedWithStatusThenClosed(_ index: Int) async throws {
+        let (raw, status) = Self.refusals[index]
+        try await withTestServer(router: testRouter()) { _, port in
+            let client = try await TestClient.open(port)
+            try await client.send(raw)
+            let response = try await client.response()
+            #expect(response.status == status)
+            #expect(response.headers["connection"] == "close")
+            #expect(response.text.contains("\"code\""))
+            #expect(try await client.closedByPeer())
+        }
+    }
+
+    @Test func slowlorisHeaderTimeoutAnswers408AndCloses() async throws {
+        try await withTestServer(router: testRouter(), configure: { $0.headerReadTimeout = .milliseconds(300) }) { _, port in
+            let client = try await TestClient.open(port)
+            let start = ContinuousClock.now
+            try await client.send("GET /hello HTTP/1.1\r\nHost: t\r\n")
+            try await Task.sleep(for: .milliseconds(100))
+            try await client.send("X-Drip: 1\r\n")
+            let response = try await client.response()
+            #expect(response.status == 408)
+            #expect(try await client.closedByPeer())
+            #expect(ContinuousClock.now - start < .seconds(2))
+        }
+    }
+
+    @Test func silentNewConnectionIsClosedAfterHeaderTimeout() async throws {
+        try await withTestServer(router: testRouter(), configure: { $0.headerReadTimeout = .milliseconds(200) }) { _, port in
+            let client = try await TestClient.open(port)
+            #expect(try await client.closedByPeer())
+        }
+    }
+
+    @Test func idleKeepAliveConnectionIsClosed() async throws {
+        try await withTestServer(router: testRouter(), configure: { $0.idleTimeout = .milliseconds(250) }) { _, port in
+            let client = try await TestClient.open(port)
+            try await client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await client.response().status == 200)
+            let start = ContinuousClock.now
+            #expect(try await client.closedByPeer())
+            let waited = ContinuousClock.now - start
+            #expect(waited >= .milliseconds(150) && waited < .seconds(2))
+        }
+    }
+
+    @Test func bodyReadTimeoutAnswers408() async throws {
+        try await withTestServer(router: testRouter(), configure: { $0.bodyReadTimeout = .milliseconds(250) }) { _, port in
+            let client = try await TestClient.open(port)
+            try await client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
+            #expect(try await client.response().status == 408)
+            #expect(try await client.closedByPeer())
+        }
+    }
+
+    @Test func connectionCapRefusesExtraConnections() async throws {
+        try await withTestServer(router: testRouter(), configure: { $0.maxConnections = 2 }) { server, port in
+            let first = try await TestClient.open(port)
+            let second = try await TestClient.open(port)
+            for client in [first, second] {
+                try await client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+                #expect(try await client.response().status == 200)
+            }
+            #expect(server.openConnections == 2)
+            let third = try await TestClient.open(port)
+            let refused = try await third.response()
+            #expect(refused.status == 503)
+            #expect(try await third.closedByPeer())
+            // A slot frees up when a connection closes.
+            try await first.send("GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            _ = try await first.response()
+            #expect(try await first.closedByPeer())
+            first.hangUp()
+            try await Task.sleep(for: .milliseconds(50))
+            let fourth = try await TestClient.open(port)
+            try await fourth.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await fourth.response().status == 200)
+        }
+    }
+}

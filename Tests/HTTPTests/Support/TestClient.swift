@@ -1,0 +1,169 @@
+import Foundation
+import Glibc
+@testable import HTTP
+
+/// A raw-socket HTTP client for end-to-end tests: sends exact bytes, reads exact responses.
+/// Blocking calls run on their own thread so they never stall Swift's cooperative pool (which the
+/// server's handlers need).
+final class TestClient: @unchecked Sendable {
+    // @unchecked: a test drives one client sequentially; `buffer` is never touched concurrently.
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    /// A parsed response.
+    struct Response {
+        var status: Int
+        var headers: HTTPHeaders
+        var body: [UInt8]
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    init(port: Int, timeoutSeconds: Int = 5) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket failed") }
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else {
+            Glibc.close(fd)
+            throw Failure(description: "connect failed: errno \(errno)")
+        }
+    }
+
+    deinit { Glibc.close(fd) }
+
+    /// Shuts both directions down so the server sees EOF now (the fd itself closes on deinit).
+    func hangUp() { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+
+    static func open(_ port: Int, timeoutSeconds: Int = 5) async throws -> TestClient {
+        try await offPool { try TestClient(port: port, timeoutSeconds: timeoutSeconds) }
+    }
+
+    /// Runs blocking work on a fresh thread.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try work() })
+            }
+        }
+    }
+
+    func send(_ text: String) async throws { try await send(Array(text.utf8)) }
+
+    func send(_ bytes: [UInt8]) async throws {
+        try await Self.offPool { [self] in
+            var offset = 0
+            try bytes.withUnsafeBytes { raw in
+                while offset < raw.count {
+                    let sent = Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                    guard sent > 0 else { throw Failure(description: "send failed: errno \(errno)") }
+                    offset += sent
+                }
+            }
+        }
+    }
+
+    /// Reads one response; `head` means the request was HEAD (no body follows).
+    func response(head: Bool = false) async throws -> Response {
+        try await Self.offPool { [self] in try readResponse(head: head) }
+    }
+
+    /// True if the server closes the connection (EOF) before the timeout, after discarding any data.
+    func closedByPeer() async throws -> Bool {
+        try await Self.offPool { [self] in
+            while true {
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                let count = recv(fd, &chunk, chunk.count, 0)
+                if count == 0 { return true }
+                if count < 0 { return errno == ECONNRESET }
+            }
+        }
+    }
+
+    /// All bytes until EOF.
+    func readToEnd() async throws -> [UInt8] {
+        try await Self.offPool { [self] in
+            while try fill() {}
+            defer { buffer = [] }
+            return buffer
+        }
+    }
+
+    private func fill() throws -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        let count = recv(fd, &chunk, chunk.count, 0)
+        if count > 0 {
+            buffer.append(contentsOf: chunk[0..<count])
+            return true
+        }
+        if count == 0 || errno == ECONNRESET { return false }
+        throw Failure(description: "recv failed or timed out: errno \(errno)")
+    }
+
+    private func line() throws -> String {
+        while true {
+            if let lf = buffer.firstIndex(of: 0x0A) {
+                let line = String(decoding: buffer[..<lf], as: UTF8.self).trimmingCharacters(in: ["\r"])
+                buffer.removeFirst(lf + 1)
+                return line
+            }
+            guard try fill() else { throw Failure(description: "connection closed mid-line") }
+        }
+    }
+
+    private func bytes(_ count: Int) throws -> [UInt8] {
+        while buffer.count < count {
+            guard try fill() else { throw Failure(description: "connection closed mid-body") }
+        }
+        defer { buffer.removeFirst(count) }
+        return Array(buffer[..<count])
+    }
+
+    private func readResponse(head: Bool) throws -> Response {
+        let statusLine = try line()
+        let parts = statusLine.split(separator: " ")
+        guard parts.count >= 2, let status = Int(parts[1]) else { throw Failure(description: "bad status line \(statusLine)") }
+        var headers = HTTPHeaders()
+        while true {
+            let field = try line()
+            if field.isEmpty { break }
+            guard let colon = field.firstIndex(of: ":") else { throw Failure(description: "bad header \(field)") }
+            headers.add(String(field[..<colon]), field[field.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+        if head || (100..<200).contains(status) || status == 204 || status == 304 {
+            return Response(status: status, headers: headers, body: [])
+        }
+        if let length = headers["content-length"].flatMap(Int.init) {
+            return Response(status: status, headers: headers, body: try bytes(length))
+        }
+        if headers["transfer-encoding"]?.lowercased() == "chunked" {
+            var body: [UInt8] = []
+            while true {
+                let sizeLine = try line()
+                guard let size = Int(sizeLine.split(separator: ";")[0], radix: 16) else {
+                    throw Failure(description: "bad chunk size \(sizeLine)")
+                }
+                if size == 0 {
+                    while try !line().isEmpty {}
+                    break
+                }
+                body += try bytes(size)
+                _ = try line()
+            }
+            return Response(status: status, headers: headers, body: body)
+        }
+        while try fill() {}
+        defer { buffer = [] }
+        return Response(status: status, headers: headers, body: buffer)
+    }
+}
