@@ -26,7 +26,15 @@ case .token(let subject, let role, let ttl):
     exit(TokenCommand.run(subject: subject, role: role, ttlSeconds: ttl, configuration: configuration))
 case .migrate:
     exit(await MigrateCommand.run(configuration: configuration, logger: NodeLogger(nodeID: configuration.nodeID)))
-case .serve, .help:
-    FileHandle.standardError.write(Data("coordinator: not yet implemented\n".utf8))
-    exit(1)
+case .serve:
+    let logger = NodeLogger(nodeID: configuration.nodeID)
+    do {
+        let app = try NodeApp(configuration: configuration, logger: logger)
+        exit(await app.run())
+    } catch {
+        FileHandle.standardError.write(Data("coordinator: configuration error: \(error.description)\n".utf8))
+        exit(2)
+    }
+case .help:
+    exit(0)
 }

@@ -48,6 +48,8 @@ public struct RouterResponder: HTTPResponder {
         var httpError: HTTPError
         if let known = error as? HTTPError {
             httpError = known
+        } else if let convertible = error as? any HTTPErrorConvertible {
+            httpError = convertible.httpError
         } else if let parse = error as? HTTPParseError {
             httpError = HTTPError(status: parse.status, code: parse.code.rawValue, message: "The request is malformed.")
         } else {

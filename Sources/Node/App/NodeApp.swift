@@ -1,0 +1,83 @@
+import Auth
+import Coordination
+import Foundation
+import HTTP
+import Storage
+import Synchronization
+
+/// One running node: its clients, its HTTP server and its background duties (heartbeat, migrations).
+/// Built from a validated configuration; `run()` serves until SIGTERM/SIGINT, then shuts down gracefully.
+final class NodeApp: Sendable {
+    let configuration: NodeConfiguration
+    let logger: NodeLogger
+    let metrics: MetricsRegistry
+    let redis: RedisClient
+    let postgres: PostgresClient
+    let membership: ClusterMembership
+    let readiness: Readiness
+    let verifier: JWTVerifier
+    let startedAt: Date
+    /// The running server, once started (the router is built before it exists).
+    private let server = Mutex<HTTPServer?>(nil)
+
+    init(configuration: NodeConfiguration, logger: NodeLogger) throws(ConfigurationError) {
+        self.configuration = configuration
+        self.logger = logger
+        startedAt = Date()
+        metrics = MetricsRegistry()
+        do {
+            var redisConfiguration = try RedisConfiguration(url: configuration.redisURL)
+            redisConfiguration.commandTimeout = .seconds(2)
+            redis = try RedisClient(configuration: redisConfiguration)
+        } catch {
+            throw ConfigurationError(variable: "COORD_REDIS_URL", problem: error.message)
+        }
+        do {
+            postgres = try PostgresClient(url: configuration.databaseURL)
+        } catch {
+            throw ConfigurationError(variable: "COORD_DATABASE_URL", problem: error.message)
+        }
+        do {
+            verifier = JWTVerifier(keys: [try JWTVerificationKey.hs256(secret: configuration.jwtSecret)])
+        } catch {
+            throw ConfigurationError(variable: "COORD_JWT_SECRET", problem: error.message)
+        }
+        membership = ClusterMembership(redis: redis)
+        readiness = Readiness(nodeID: configuration.nodeID, redis: redis, postgres: postgres)
+        NodeMetrics.describe(in: metrics)
+    }
+
+    func serverConnections() -> Int { server.withLock { $0?.openConnections ?? 0 } }
+
+    /// Serves until a signal arrives; returns the process exit status.
+    func run() async -> Int32 {
+        var serverConfiguration = HTTPServerConfiguration(host: configuration.httpHost, port: configuration.httpPort)
+        serverConfiguration.loopCount = configuration.eventLoopCount
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(configuration: serverConfiguration, router: makeRouter())
+            try server.start()
+            self.server.withLock { $0 = server }
+        } catch {
+            logger.error("cannot start the HTTP server", ["error": .string(String(describing: error)),
+                                                           "port": .int(configuration.httpPort)])
+            return 1
+        }
+        logger.info("listening", ["port": .int(server.localPort ?? configuration.httpPort), "host": .string(configuration.httpHost)])
+        let duties = [
+            Task { await migrateUntilDone() },
+            Task { await heartbeatForever() },
+        ]
+        await server.shutdownOnSignal(deadline: .seconds(configuration.shutdownGraceSeconds))
+        logger.info("shutting down")
+        for duty in duties { duty.cancel() }
+        for duty in duties { await duty.value }
+        do { try await membership.leave(nodeID: configuration.nodeID) } catch {
+            logger.warning("could not leave the cluster view; it expires by itself", ["error": .string(error.description)])
+        }
+        await redis.shutdown()
+        postgres.shutdown()
+        logger.info("stopped")
+        return 0
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import HTTP
+
+extension NodeApp {
+    /// /healthz (the process is alive), /readyz (its dependencies answer), /metrics (Prometheus).
+    func addOperationsRoutes(to router: inout Router) {
+        // Fixed bytes: load balancers and benchmarks hit this constantly; no encoding on the hot path.
+        let healthBody = Array(#"{"status":"ok","nodeId":"\#(configuration.nodeID)"}"#.utf8)
+        router.get("/healthz") { _, _ in
+            HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: healthBody)
+        }
+        router.get("/readyz") { [readiness] _, _ in
+            let report = await readiness.report()
+            var headers: HTTPHeaders = ["Cache-Control": "no-store"]
+            if !report.ready { headers.add("Retry-After", "2") }
+            return try HTTPResponse.json(report, status: report.ready ? 200 : 503, headers: headers)
+        }
+        router.get("/metrics") { [self] _, _ in
+            metrics.set(NodeMetrics.openConnections, to: Double(serverConnections()))
+            metrics.set(NodeMetrics.startTime, to: startedAt.timeIntervalSince1970.rounded())
+            metrics.set(NodeMetrics.redisConnections, to: Double(redis.health.connectedConnections))
+            return HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
+                                body: Array(metrics.render().utf8))
+        }
+    }
+}
