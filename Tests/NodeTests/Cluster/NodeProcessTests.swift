@@ -1,0 +1,133 @@
+import Auth
+import Foundation
+import Storage
+import Testing
+@testable import Node
+
+/// Real `coordinator serve` processes against the real Redis and PostgreSQL of the test script.
+@Suite struct NodeProcessTests {
+    func token(_ role: Role, expiresIn: TimeInterval = 600) throws -> String {
+        try JWTSigner.hs256(secret: Array(TestEnvironment.jwtSecret.utf8))
+            .sign(JWTClaims(subject: "tester", role: role, expiresAt: Date().addingTimeInterval(expiresIn)))
+    }
+
+    @Test func servesHealthReadinessMetricsAndStatus() async throws {
+        let id = "t-\(UInt32.random(in: 0...UInt32.max))"
+        let node = try NodeProcess(environment: TestEnvironment.nodeEnvironment(id: id))
+        let port = try await node.waitForPort()
+        let base = "http://127.0.0.1:\(port)"
+
+        let health = try await TestHTTP.request(base + "/healthz")
+        #expect(health.status == 200)
+        #expect(health.header("X-Coordinator-Node") == id)
+        #expect(health.header("X-Request-Id") != nil)
+
+        // Ready once migrations are confirmed (a moment after start).
+        var ready = try await TestHTTP.request(base + "/readyz")
+        for _ in 0..<50 where ready.status != 200 {
+            try await Task.sleep(for: .milliseconds(100))
+            ready = try await TestHTTP.request(base + "/readyz")
+        }
+        #expect(ready.status == 200, "\(ready.text)")
+        #expect(try ready.json()["missing"] as? [String] == [])
+
+        let status = try await TestHTTP.request(base + "/api/v1/external-services/status", bearer: token(.user))
+        #expect(status.status == 200)
+        let nodes = try status.json()["nodes"] as? [[String: Any]] ?? []
+        #expect(nodes.contains { $0["id"] as? String == id })
+
+        let denied = try await TestHTTP.request(base + "/api/v1/external-services/status", bearer: token(.user, expiresIn: -60))
+        #expect(denied.status == 401)
+        #expect(try denied.json()["error"] as? [String: Any] != nil)
+
+        let metrics = try await TestHTTP.request(base + "/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.text.contains("coordinator_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"))
+        #expect(metrics.text.contains("coordinator_http_request_duration_seconds_bucket"))
+        #expect(metrics.text.contains("coordinator_open_connections"))
+
+        let missing = try await TestHTTP.request(base + "/nope")
+        #expect(missing.status == 404)
+
+        // SIGTERM: a clean exit that leaves the cluster view at once.
+        await node.stop()
+        #expect(node.process.terminationStatus == 0, "\(node.log)")
+        let redis = try RedisClient(configuration: RedisConfiguration(url: TestEnvironment.redisURL()))
+        let live = try await ClusterMembershipProbe.liveIDs(redis)
+        #expect(!live.contains(id))
+        await redis.shutdown()
+    }
+
+    @Test func dependencyDownMeans503WithRetryAfterNotAHang() async throws {
+        // Nothing listens on these ports: Redis and PostgreSQL are "down" from the start.
+        let env = try TestEnvironment.nodeEnvironment(id: "down-\(UInt32.random(in: 0...UInt32.max))", extra: [
+            "COORD_REDIS_URL": "redis://127.0.0.1:\(ClosedPort.find())",
+            "COORD_DATABASE_URL": "postgres://postgres@127.0.0.1:\(ClosedPort.find())/postgres",
+        ])
+        let node = try NodeProcess(environment: env)
+        defer { Task { await node.stop() } }
+        let base = "http://127.0.0.1:\(try await node.waitForPort())"
+        #expect(try await TestHTTP.request(base + "/healthz").status == 200)
+
+        let started = ContinuousClock.now
+        let ready = try await TestHTTP.request(base + "/readyz")
+        #expect(ready.status == 503)
+        #expect(ready.header("Retry-After") != nil)
+        #expect(Set(try ready.json()["missing"] as? [String] ?? []) == ["redis", "postgres", "migrations"])
+
+        let status = try await TestHTTP.request(base + "/api/v1/external-services/status", bearer: token(.user))
+        #expect(status.status == 503)
+        #expect(status.header("Retry-After") != nil)
+        #expect((try status.json()["error"] as? [String: Any])?["code"] as? String == "unavailable")
+        #expect(ContinuousClock.now - started < .seconds(8))
+        await node.stop()
+        #expect(node.process.terminationStatus == 0)
+    }
+
+    @Test func badConfigurationExitsWithTheVariableNamed() async throws {
+        var env = try TestEnvironment.nodeEnvironment(id: "bad")
+        env["COORD_HTTP_PORT"] = "not-a-port"
+        let node = try NodeProcess(environment: env)
+        let status = await node.waitForExit()
+        #expect(status == 2)
+        #expect(node.log.contains("COORD_HTTP_PORT"))
+
+        env = try TestEnvironment.nodeEnvironment(id: "bad2")
+        env["COORD_JWT_SECRET"] = nil
+        let second = try NodeProcess(environment: env)
+        #expect(await second.waitForExit() == 2)
+        #expect(second.log.contains("COORD_JWT_SECRET"))
+    }
+}
+
+/// Reads the cluster view the way any node does.
+enum ClusterMembershipProbe {
+    static func liveIDs(_ redis: RedisClient) async throws -> [String] {
+        let members = try await redis.send("SMEMBERS", "{coord}:nodes")
+        var live: [String] = []
+        for id in (members.array ?? []).compactMap(\.string) where try await redis.send("EXISTS", "{coord}:node:\(id)").integer == 1 {
+            live.append(id)
+        }
+        return live
+    }
+}
+
+/// A loopback port with no listener (bound then closed), for "dependency is down" cases.
+enum ClosedPort {
+    static func find() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
