@@ -5,7 +5,7 @@ set -euo pipefail
 listen=$1; shift
 cat <<CFG
 global
-    maxconn 15000
+    maxconn 9000
 
 defaults
     mode http

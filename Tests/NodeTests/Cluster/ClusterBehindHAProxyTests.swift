@@ -1,0 +1,100 @@
+import Auth
+import Foundation
+import Storage
+import Testing
+@testable import Node
+
+/// Three real nodes started at once on a fresh database, behind a real HAProxy configured by the same
+/// script the dev cluster uses.
+@Suite struct ClusterBehindHAProxyTests {
+    @Test func threeNodesMigrateOnceAndEachServesThroughHAProxy() async throws {
+        let database = "t_cluster_\(UInt32.random(in: 0...UInt32.max))"
+        let admin = try PostgresClient(url: TestEnvironment.databaseURL())
+        try await admin.execute("CREATE DATABASE \(database)")
+        let databaseURL = try TestEnvironment.databaseURL().replacingOccurrences(of: "/postgres", with: "/\(database)")
+
+        let prefix = "t\(UInt16.random(in: 0...UInt16.max))"
+        var nodes: [NodeProcess] = []
+        for i in 1...3 {
+            nodes.append(try NodeProcess(environment: TestEnvironment.nodeEnvironment(
+                id: "\(prefix)-node-\(i)", extra: ["COORD_DATABASE_URL": databaseURL])))
+        }
+        var ports: [Int] = []
+        for node in nodes { ports.append(try await node.waitForPort()) }
+
+        let haproxy = try HAProxyProcess(nodePorts: ports)
+        defer { haproxy.stop() }
+        let base = "http://127.0.0.1:\(haproxy.port)"
+
+        // Every node answers through the balancer once its health check (/readyz) passes.
+        var seen: Set<String> = []
+        let deadline = ContinuousClock.now + .seconds(20)
+        while seen.count < 3 && ContinuousClock.now < deadline {
+            if let reply = try? await TestHTTP.request(base + "/healthz"), reply.status == 200,
+               let id = reply.header("X-Coordinator-Node") {
+                seen.insert(id)
+            } else {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        #expect(seen == Set((1...3).map { "\(prefix)-node-\($0)" }))
+
+        // The cluster view, asked through any node, lists all three.
+        let token = try JWTSigner.hs256(secret: Array(TestEnvironment.jwtSecret.utf8))
+            .sign(JWTClaims(subject: "t", role: .user, expiresAt: Date().addingTimeInterval(60)))
+        let status = try await TestHTTP.request(base + "/api/v1/external-services/status", bearer: token)
+        let ids = Set((try status.json()["nodes"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
+        #expect(ids.isSuperset(of: seen))
+
+        // Started together, the three applied each migration exactly once.
+        let check = try PostgresClient(url: databaseURL)
+        let rows = try await check.query("SELECT version, count(*) AS n FROM schema_migrations GROUP BY version", [])
+        let files = try FileManager.default.contentsOfDirectory(atPath: NodeProcess.repositoryRoot.appendingPathComponent("migrations").path)
+            .filter { $0.hasSuffix(".sql") }
+        #expect(rows.count == files.count)
+        for row in rows { #expect(try row.decode("n", as: Int64.self) == 1) }
+        check.shutdown()
+
+        for node in nodes { await node.stop() }
+        for node in nodes { #expect(node.process.terminationStatus == 0) }
+        try await admin.execute("DROP DATABASE \(database)")
+        admin.shutdown()
+    }
+}
+
+/// A real HAProxy in front of the given node ports, configured by scripts/haproxy-config.sh.
+final class HAProxyProcess: Sendable {
+    let port: Int
+    let directory: URL
+    let pidFile: URL
+
+    init(nodePorts: [Int]) throws {
+        port = ClosedPort.find()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("haproxy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let config = directory.appendingPathComponent("haproxy.cfg")
+        pidFile = directory.appendingPathComponent("haproxy.pid")
+        let script = NodeProcess.repositoryRoot.appendingPathComponent("scripts/haproxy-config.sh").path
+        try Self.run("/bin/bash", ["-c", "\"$0\" \"$@\" > \"\(config.path)\"", script, String(port)] + nodePorts.map(String.init))
+        try Self.run("/usr/sbin/haproxy", ["-D", "-f", config.path, "-p", pidFile.path])
+    }
+
+    func stop() {
+        if let text = try? String(contentsOf: pidFile, encoding: .utf8),
+           let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            kill(pid, SIGTERM)
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    struct Failure: Error { var message: String }
+
+    static func run(_ executable: String, _ arguments: [String]) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw Failure(message: "\(executable) \(arguments) exited \(p.terminationStatus)") }
+    }
+}
