@@ -5,9 +5,10 @@ import Testing
 /// Redis killed (SIGKILL) and restarted on the same port in the middle of traffic.
 @Suite struct RedisReconnectTests {
     @Test func survivesRedisCrashAndRestart() async throws {
-        let server = RedisServerProcess()
+        // With a password and a database, so the test also proves AUTH and SELECT on reconnect.
+        let server = RedisServerProcess(extraArguments: ["--requirepass", "pw"])
         try await server.start()
-        var configuration = try RedisConfiguration(url: server.url)
+        var configuration = try RedisConfiguration(url: "redis://:pw@127.0.0.1:\(server.port)/3")
         configuration.commandTimeout = .seconds(3)
         configuration.connectTimeout = .milliseconds(500)
         configuration.backoff = RedisBackoff(initial: .milliseconds(20), maximum: .milliseconds(200))
@@ -68,6 +69,7 @@ import Testing
             }
         }
         #expect(recovered)
+        #expect(try await redis.send("CLIENT", "INFO").string?.contains(" db=3 ") == true)
 
         // The subscriber resubscribed by itself and reported the gap.
         let reconnected = await events.next(within: .seconds(5)) { if case .reconnected = $0 { true } else { false } }
