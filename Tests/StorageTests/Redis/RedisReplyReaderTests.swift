@@ -100,7 +100,7 @@ import Testing
     /// Seeded mutations of valid input: the reader must only ever return replies, ask for more
     /// bytes, or throw a typed error (never crash, never hang).
     @Test func mutatedInputNeverCrashes() {
-        var generator = SplitMix64(seed: 0x5eed)
+        var generator = RedisTestRandom(seed: 0x5eed)
         let corpus = Self.cases.map { Array($0.0.utf8) } + [Array("*2\r\n*2\r\n:1\r\n$2\r\nab\r\n+OK\r\n".utf8)]
         let alphabet = Array("*$:+-\r\n0123456789-1".utf8) + [0, 255]
         var outcomes = (replies: 0, errors: 0)
@@ -140,7 +140,7 @@ import Testing
 }
 
 /// A tiny deterministic generator so mutation tests repeat exactly.
-struct SplitMix64 {
+struct RedisTestRandom {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

@@ -93,8 +93,8 @@ final class RedisEventCollector: Sendable {
         let subscriber = try restricted.makeSubscriber()
         let events = RedisEventCollector.start(subscriber)
 
-        let refused = await capture { () async throws(RedisError) in try await subscriber.subscribe(prefix + "secret") }
-        #expect(refused.failure?.serverErrorPrefix == "NOPERM", "\(refused)")
+        let refused = await redisCapture { () async throws(RedisError) in try await subscriber.subscribe(prefix + "secret") }
+        #expect(refused.redisFailure?.serverErrorPrefix == "NOPERM", "\(refused)")
         #expect(subscriber.channels.isEmpty)
         try await subscriber.subscribe(prefix + "ok:1")
         try await admin.send("PUBLISH", prefix + "ok:1", "fine")

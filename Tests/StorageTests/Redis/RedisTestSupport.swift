@@ -104,27 +104,27 @@ final class RedisServerProcess {
 }
 
 /// Measures how long an async operation takes (for "fails within bounded time" assertions).
-func elapsed<T>(_ body: () async throws -> T) async rethrows -> (T, Duration) {
+func redisTimed<T>(_ body: () async throws -> T) async rethrows -> (T, Duration) {
     let start = ContinuousClock.now
     let value = try await body()
     return (value, ContinuousClock.now - start)
 }
 
 /// Runs a Redis call and keeps its typed error as a value (closures lose typed throws otherwise).
-func capture<T>(_ body: () async throws(RedisError) -> T) async -> Result<T, RedisError> {
+func redisCapture<T>(_ body: () async throws(RedisError) -> T) async -> Result<T, RedisError> {
     do { return .success(try await body()) } catch { return .failure(error) }
 }
 
 extension Result {
     /// The error, when this is a failure.
-    var failure: Failure? {
+    var redisFailure: Failure? {
         if case .failure(let error) = self { return error }
         return nil
     }
 }
 
 /// A TCP listener that accepts connections (via the kernel backlog) and never answers: a hung Redis.
-final class SilentListener {
+final class RedisSilentListener {
     let fd: Int32
     let port: Int
 
