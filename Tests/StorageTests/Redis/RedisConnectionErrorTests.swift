@@ -80,6 +80,14 @@ import Testing
         await plain.shutdown()
     }
 
+    @Test func bytesThatAreNotRESPAreAProtocolError() async throws {
+        let server = RedisGarbageServer()
+        let redis = try RedisClient(configuration: fastConfiguration("redis://127.0.0.1:\(server.port)"))
+        let result = await redisCapture { () async throws(RedisError) in try await redis.send("PING") }
+        #expect(result.redisFailure?.code == .protocolError, "\(result)")
+        await redis.shutdown()
+    }
+
     @Test func invalidDatabaseIsReported() async throws {
         let base = try RedisConfiguration(url: RedisTestSupport.url())
         let redis = try RedisClient(configuration: fastConfiguration("redis://\(base.host):\(base.port)/999"))

@@ -124,7 +124,7 @@ extension Result {
 }
 
 /// A TCP listener that accepts connections (via the kernel backlog) and never answers: a hung Redis.
-final class RedisSilentListener {
+final class RedisSilentListener: Sendable {
     let fd: Int32
     let port: Int
 
@@ -145,5 +145,27 @@ final class RedisSilentListener {
         self.port = Int(UInt16(bigEndian: address.sin_port))
     }
 
-    deinit { close(fd) }
+    deinit {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+}
+
+/// A TCP server that answers every connection with bytes that are not RESP (like an HTTP server
+/// on the wrong port), then keeps the socket open.
+final class RedisGarbageServer: Sendable {
+    let listener = RedisSilentListener()
+    var port: Int { listener.port }
+
+    init() {
+        let fd = listener.fd
+        Thread {
+            while true {
+                let client = accept(fd, nil, nil)
+                if client < 0 { return }
+                let reply = Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8)
+                _ = reply.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+            }
+        }.start()
+    }
 }
