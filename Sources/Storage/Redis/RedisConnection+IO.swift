@@ -138,7 +138,8 @@ extension RedisConnection {
             case .connect:
                 worker.closeSocket()
                 do {
-                    worker.fd = try RedisSocket.startConnect(host: configuration.host, port: configuration.port)
+                    worker.fd = try RedisSocket.startConnect(host: configuration.host, port: configuration.port,
+                                                             resolveTimeout: configuration.connectTimeout)
                     worker.connecting = true
                 } catch {
                     worker.machine.connectFailed(error, now: .now, into: &worker.actions)

@@ -52,6 +52,13 @@ import Testing
         await redis.shutdown()
     }
 
+    @Test func hostNamesAreResolved() async throws {
+        let base = try RedisConfiguration(url: RedisTestSupport.url())
+        let redis = try RedisClient(configuration: fastConfiguration("redis://localhost:\(base.port)"))
+        try await redis.ping()
+        await redis.shutdown()
+    }
+
     @Test func unknownHostFailsWithAClearError() async throws {
         let redis = try RedisClient(configuration: fastConfiguration("redis://no-such-host.invalid:6379"))
         let (result, took) = await redisTimed { await redisCapture { () async throws(RedisError) in try await redis.send("PING") } }
