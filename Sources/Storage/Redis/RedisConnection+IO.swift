@@ -76,6 +76,7 @@ extension RedisConnection {
                 return true
             }
             shared.sleeping = !lazy
+            shared.lazyFlushAt = lazy ? max(16, worker.machine.pendingCount / 2) : Int.max
             shared.wakePending = false
             return false
         }
@@ -90,6 +91,7 @@ extension RedisConnection {
             swap(&shared.outbound, &worker.incoming)
             if !shared.cancellations.isEmpty { swap(&shared.cancellations, &worker.cancellations) }
             shared.sleeping = false
+            shared.lazyFlushAt = Int.max
             shutdown = shared.shutdownRequested
         }
         let now = ContinuousClock.now
