@@ -68,7 +68,9 @@ extension RedisConnection {
     /// new submissions do not wake this thread because replies to commands in flight will, and
     /// are then written together (bigger batches, fewer wake-ups); false means a normal sleep that
     /// any submission interrupts. A lazy wait lasts at most 1 ms, so a blocking command in flight
-    /// (BLPOP) delays others by at most that much.
+    /// (BLPOP) delays others by at most that much, and ends early once the next batch holds half
+    /// as many commands as are in flight (so two batches overlap: Redis works on one while the
+    /// callers of the other are resumed).
     private func prepareToSleep(_ worker: inout Worker) -> Bool? {
         let lazy = worker.isConnected && worker.machine.isReady && worker.machine.pendingCount > 0 && !worker.lazyExpired
         let busy = shared.withLock { shared in
