@@ -3,6 +3,7 @@ import Glibc
 /// Thin, typed wrappers over the socket calls the connection thread makes (retrying EINTR,
 /// reporting EAGAIN as "would block").
 enum RedisSocket {
+    /// Outcome of one read or write, with EINTR already retried.
     enum IOResult {
         case transferred(Int)
         case wouldBlock

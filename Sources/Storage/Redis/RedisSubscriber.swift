@@ -18,6 +18,7 @@ public final class RedisSubscriber: Sendable {
 
     /// Channels and patterns to restore after a reconnect.
     final class Registry: Sendable {
+        /// The subscriptions themselves, guarded by `sets`' lock.
         struct Sets {
             var channels: Set<String> = []
             var patterns: Set<String> = []

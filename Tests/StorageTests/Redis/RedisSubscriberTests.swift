@@ -5,6 +5,7 @@ import Testing
 /// Collects a subscriber's events in the background so tests can wait for one with a deadline
 /// (a missing message fails the test instead of hanging it).
 final class RedisEventCollector: Sendable {
+    /// Events received so far and how far tests have consumed them.
     private struct Log {
         var events: [RedisSubscriberEvent] = []
         var cursor = 0

@@ -6,6 +6,7 @@ import Testing
 /// Shared helpers of the Redis tests: the test server's URL, unique key prefixes, and throwaway
 /// redis-server processes for tests that kill Redis or need special flags.
 enum RedisTestSupport {
+    /// Thrown (failing the test) when the test services were not started.
     struct MissingEnvironment: Error, CustomStringConvertible {
         var description: String {
             "COORD_TEST_REDIS_URL is not set: run the tests through scripts/test.sh (it starts Redis)"
