@@ -67,7 +67,10 @@ final class RedisEventCollector: Sendable {
         let second = await reader.nextMessage()
         #expect(second == RedisPubSubMessage(channel: prefix + "p:x", pattern: prefix + "p:*", payload: [0, 1, 2]))
 
-        try await subscriber.ping()  // answered ["pong", ""] on a subscribed connection
+        // Redis answers PING on a subscribed RESP2 connection with a multi-bulk, and our own use of
+        // hiredis's reader (unlike hiredis's async context) delivers it.
+        #expect(try await subscriber.pingReply() == .array([.bulkString(Array("pong".utf8)), .bulkString([])]))
+        try await subscriber.ping()
 
         try await subscriber.unsubscribe(prefix + "a")
         try await subscriber.punsubscribe(prefix + "p:*")
@@ -110,6 +113,7 @@ final class RedisEventCollector: Sendable {
     @Test func pingWorksBeforeAnySubscription() async throws {
         let redis = try RedisClient(configuration: RedisTestSupport.configuration())
         let subscriber = try redis.makeSubscriber()
+        #expect(try await subscriber.pingReply() == .status("PONG"))
         try await subscriber.ping()
         #expect(subscriber.isConnected)
         await subscriber.shutdown()
