@@ -5,12 +5,14 @@ import Synchronization
 /// Throughput of our Redis client under many concurrent tasks (automatic pipelining), printed as
 /// `name ops_per_sec` lines that scripts/bench-redis.sh sets beside redis-benchmark's figures.
 struct RedisBenchmark {
+    /// Command-line options of `coordinator-bench redis`.
     struct Options {
         var url = "redis://127.0.0.1:6379"
         var tasks = 100
         var seconds = 5.0
         var connections = 2
 
+        /// A bad command line, with the reason.
         struct Invalid: Error, CustomStringConvertible {
             var description: String
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reconnect delays: exponential growth with full jitter, so many nodes do not reconnect in lockstep.
 public struct RedisBackoff: Sendable, Hashable {
     /// Delay before the first retry; small so a brief blip heals quickly.
@@ -33,5 +35,3 @@ public struct RedisBackoff: Sendable, Hashable {
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }
-
-import Foundation

@@ -13,7 +13,10 @@ extension RedisClient {
 
     /// Runs the commands atomically in MULTI/EXEC and returns EXEC's replies (one per command;
     /// a command that failed at run time is an `.error` element). Throws if Redis refused to queue
-    /// a command (EXECABORT, with the first refusal's message).
+    /// a command (EXECABORT, with the first refusal's message). MULTI, the commands and EXEC are
+    /// written back to back on one connection, so no other caller's command lands in between.
+    /// WATCH is not offered: on a shared connection another caller's commands could run between
+    /// WATCH and MULTI; use a Lua script (`run`) for read-modify-write.
     public func transaction(_ commands: [RedisCommand]) async throws(RedisError) -> [RedisReply] {
         guard !commands.isEmpty else { return [] }
         let multi = RedisCommand("MULTI")

@@ -8,6 +8,13 @@ import Synchronization
 /// let count = try await redis.send("INCR", "visits").integer
 /// await redis.shutdown()
 /// ```
+///
+/// Failure model: a command in flight when the connection breaks fails at once with
+/// `.connectionLost` (it may or may not have run); while Redis is down and the client waits to
+/// reconnect (exponential backoff with jitter), new commands fail at once with `.connectionFailed`
+/// (or `.authenticationFailed`); a command without a reply within `commandTimeout` fails with
+/// `.timeout` while the connection stays up for everyone else. Blocking commands (BLPOP,
+/// XREAD BLOCK, WAIT) hold a pipelined connection for their duration: give them their own client.
 public final class RedisClient: Sendable {
     public let configuration: RedisConfiguration
     let connections: [RedisConnection]

@@ -68,7 +68,9 @@ extension RedisConnection {
     /// new submissions do not wake this thread because replies to commands in flight will, and
     /// are then written together (bigger batches, fewer wake-ups); false means a normal sleep that
     /// any submission interrupts. A lazy wait lasts at most 1 ms, so a blocking command in flight
-    /// (BLPOP) delays others by at most that much.
+    /// (BLPOP) delays others by at most that much, and ends early once the next batch holds half
+    /// as many commands as are in flight (so two batches overlap: Redis works on one while the
+    /// callers of the other are resumed).
     private func prepareToSleep(_ worker: inout Worker) -> Bool? {
         let lazy = worker.isConnected && worker.machine.isReady && worker.machine.pendingCount > 0 && !worker.lazyExpired
         let busy = shared.withLock { shared in
@@ -76,6 +78,7 @@ extension RedisConnection {
                 return true
             }
             shared.sleeping = !lazy
+            shared.lazyFlushAt = lazy ? max(16, worker.machine.pendingCount / 2) : Int.max
             shared.wakePending = false
             return false
         }
@@ -90,6 +93,7 @@ extension RedisConnection {
             swap(&shared.outbound, &worker.incoming)
             if !shared.cancellations.isEmpty { swap(&shared.cancellations, &worker.cancellations) }
             shared.sleeping = false
+            shared.lazyFlushAt = Int.max
             shutdown = shared.shutdownRequested
         }
         let now = ContinuousClock.now
@@ -138,7 +142,8 @@ extension RedisConnection {
             case .connect:
                 worker.closeSocket()
                 do {
-                    worker.fd = try RedisSocket.startConnect(host: configuration.host, port: configuration.port)
+                    worker.fd = try RedisSocket.startConnect(host: configuration.host, port: configuration.port,
+                                                             resolveTimeout: configuration.connectTimeout)
                     worker.connecting = true
                 } catch {
                     worker.machine.connectFailed(error, now: .now, into: &worker.actions)

@@ -34,6 +34,9 @@ final class RedisConnection: Sendable {
         /// The connection thread sleeps in poll() and only a wake-up byte brings it back; when false
         /// it is busy (or waiting for replies it will get anyway) and checks the inbox by itself.
         var sleeping = false
+        /// During a lazy wait: inbox size at which a caller wakes the thread anyway, so the next
+        /// batch goes out while Redis still works on the previous one (two batches in flight).
+        var lazyFlushAt = Int.max
         /// A wake-up byte is already on its way: later callers need not write another.
         var wakePending = false
         var started = false
@@ -115,7 +118,7 @@ final class RedisConnection: Sendable {
                     shared.inbox.append(Machine.Submission(id: id, waiter: waiter, replies: replies, collects: collects,
                                                              errorEndsRequest: errorEndsRequest))
                     encode(&shared.outbound)
-                    if shared.sleeping && !shared.wakePending {
+                    if (shared.sleeping || shared.inbox.count >= shared.lazyFlushAt) && !shared.wakePending {
                         shared.wakePending = true
                         wake = true
                     }

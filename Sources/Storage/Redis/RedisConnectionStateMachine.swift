@@ -8,6 +8,7 @@
 struct RedisConnectionStateMachine<Waiter> {
     typealias Instant = ContinuousClock.Instant
 
+    /// Where the connection is in its lifecycle; decides what an event means.
     enum State: Equatable {
         case idle
         case connecting(deadline: Instant)
@@ -17,6 +18,7 @@ struct RedisConnectionStateMachine<Waiter> {
         case closed
     }
 
+    /// What the I/O layer must do; the machine itself never touches a socket or a continuation.
     enum Action {
         /// Open a new socket; answer with `connected` or `connectFailed`.
         case connect
@@ -34,6 +36,7 @@ struct RedisConnectionStateMachine<Waiter> {
 
     typealias HandshakeCommand = RedisHandshakeCommand
 
+    /// The fixed inputs of one connection (from `RedisConfiguration`).
     struct Settings {
         var endpoint: String
         var connectTimeout: Duration
@@ -55,6 +58,7 @@ struct RedisConnectionStateMachine<Waiter> {
         var errorEndsRequest = false
     }
 
+    /// One request waiting for its replies, in wire order.
     struct Entry {
         var id: UInt64
         /// nil once the caller detached (timeout, cancel) or for handshake commands: reply is discarded.

@@ -4,6 +4,7 @@
 public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong, coarse enough to decide a reaction (retry, 503, bug).
     public struct Code: Sendable, Hashable, CustomStringConvertible {
+        /// Private so new codes can be added without breaking anyone's exhaustive switch.
         private enum Value: Sendable, Hashable {
             case invalidURL, connectionFailed, connectionLost, timeout, server, protocolError
             case authenticationFailed, cancelled, shutdown, unexpectedReply

@@ -21,6 +21,7 @@ final class RedisReplyReader {
     private let limits: Limits
     private var failed: RedisError?
 
+    /// State the C callback reaches through `privdata` (it cannot capture Swift values).
     struct GuardContext {
         var defaults: redisReplyObjectFunctions
         var maxElements: Int32

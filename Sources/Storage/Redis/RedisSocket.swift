@@ -3,6 +3,7 @@ import Glibc
 /// Thin, typed wrappers over the socket calls the connection thread makes (retrying EINTR,
 /// reporting EAGAIN as "would block").
 enum RedisSocket {
+    /// Outcome of one read or write, with EINTR already retried.
     enum IOResult {
         case transferred(Int)
         case wouldBlock
@@ -11,31 +12,19 @@ enum RedisSocket {
     }
 
     /// Starts a non-blocking TCP connect to `host:port`; the caller polls for writability.
-    static func startConnect(host: String, port: Int) throws(RedisError) -> Int32 {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, String(port), &hints, &list)
-        guard status == 0, let first = list else {
-            let reason = String(cString: gai_strerror(status))
-            throw RedisError(.connectionFailed, "cannot resolve Redis host \(host): \(reason)")
-        }
-        defer { freeaddrinfo(list) }
-        // Prefer IPv4 (Redis binds 127.0.0.1 by default while `localhost` may resolve to ::1 first).
-        var chosen = first
-        var cursor: UnsafeMutablePointer<addrinfo>? = first
-        while let entry = cursor {
-            if entry.pointee.ai_family == AF_INET { chosen = entry; break }
-            cursor = entry.pointee.ai_next
-        }
-        let info = chosen.pointee
-        let fd = socket(info.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    static func startConnect(host: String, port: Int, resolveTimeout: Duration) throws(RedisError) -> Int32 {
+        let address = try RedisAddressResolver.resolve(host: host, port: port, timeout: resolveTimeout)
+        let flags = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        let fd = socket(address.family, flags, 0)
         guard fd >= 0 else { throw RedisError(.connectionFailed, "socket() failed: \(errorText(errno))") }
         var one: Int32 = 1
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         var result: Int32
-        repeat { result = connect(fd, info.ai_addr, info.ai_addrlen) } while result != 0 && errno == EINTR
+        repeat {
+            result = address.bytes.withUnsafeBytes { raw in
+                connect(fd, raw.baseAddress?.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
+            }
+        } while result != 0 && errno == EINTR
         if result != 0 && errno != EINPROGRESS {
             let code = errno
             close(fd)

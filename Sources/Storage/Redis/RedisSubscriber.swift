@@ -18,6 +18,7 @@ public final class RedisSubscriber: Sendable {
 
     /// Channels and patterns to restore after a reconnect.
     final class Registry: Sendable {
+        /// The subscriptions themselves, guarded by `sets`' lock.
         struct Sets {
             var channels: Set<String> = []
             var patterns: Set<String> = []
@@ -89,12 +90,17 @@ public final class RedisSubscriber: Sendable {
 
     /// Liveness probe through the subscribed connection itself (Redis answers `["pong", ""]` there).
     public func ping() async throws(RedisError) {
-        let reply = try await connection.execute { RedisCommandEncoder.append(["PING"], to: &$0) }.get()
+        let reply = try await pingReply()
         switch reply {
         case .status("PONG"): return
         case .array(let parts) where parts.first?.string == "pong": return
         default: throw RedisError(.unexpectedReply, "PING answered \(reply)")
         }
+    }
+
+    /// PING's raw reply: `+PONG` before any subscription, `["pong", ""]` while subscribed (RESP2).
+    func pingReply() async throws(RedisError) -> RedisReply {
+        try await connection.execute { RedisCommandEncoder.append(["PING"], to: &$0) }.get()
     }
 
     public var isConnected: Bool { connection.isReady }

@@ -1,6 +1,7 @@
 /// Parses Redis URLs by hand so every malformed part gets its own clear message (Foundation's URL
 /// accepts too much and says too little).
 enum RedisURLParser {
+    /// The pieces of a URL before they become a configuration.
     struct Parts: Equatable {
         var host: String
         var port: Int

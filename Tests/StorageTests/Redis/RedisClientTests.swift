@@ -112,10 +112,10 @@ import Testing
         let key = RedisTestSupport.prefix() + "blocked"
         try await redis.ping()
         // The server answers this BLPOP (with nil) after 0.6 s, long after its caller gave up.
-        let (result, took) = await elapsed {
-            await capture { () async throws(RedisError) in try await redis.send("BLPOP", key, "0.6") }
+        let (result, took) = await redisTimed {
+            await redisCapture { () async throws(RedisError) in try await redis.send("BLPOP", key, "0.6") }
         }
-        #expect(result.failure?.code == .timeout)
+        #expect(result.redisFailure?.code == .timeout)
         #expect(took < .milliseconds(1000))
         #expect(redis.isConnected)
         try await Task.sleep(for: .milliseconds(400))
@@ -131,7 +131,7 @@ import Testing
         let waiting = Task { try await redis.send("BLPOP", key, 1) }
         try await Task.sleep(for: .milliseconds(100))
         waiting.cancel()
-        let (outcome, took) = await elapsed { await waiting.result }
+        let (outcome, took) = await redisTimed { await waiting.result }
         #expect(took < .milliseconds(500))
         do {
             _ = try outcome.get()

@@ -17,19 +17,19 @@ import Testing
         defer { server.kill() }
 
         let wrong = try RedisClient(configuration: fastConfiguration("redis://:nope@127.0.0.1:\(server.port)"))
-        let (result, took) = await elapsed { await capture { () async throws(RedisError) in try await wrong.send("PING") } }
-        #expect(result.failure?.code == .authenticationFailed, "\(result)")
-        #expect(result.failure?.message.contains("nope") == false, "the password must not appear in errors")
+        let (result, took) = await redisTimed { await redisCapture { () async throws(RedisError) in try await wrong.send("PING") } }
+        #expect(result.redisFailure?.code == .authenticationFailed, "\(result)")
+        #expect(result.redisFailure?.message.contains("nope") == false, "the password must not appear in errors")
         #expect(took < .seconds(1))
         // While backing off, later commands get the same clear error at once.
-        let again = await capture { () async throws(RedisError) in try await wrong.send("PING") }
-        #expect(again.failure?.code == .authenticationFailed || again.failure?.code == .connectionFailed)
+        let again = await redisCapture { () async throws(RedisError) in try await wrong.send("PING") }
+        #expect(again.redisFailure?.code == .authenticationFailed || again.redisFailure?.code == .connectionFailed)
         await wrong.shutdown()
 
         let missing = try RedisClient(configuration: fastConfiguration(server.url))
-        let refused = await capture { () async throws(RedisError) in try await missing.send("GET", "k") }
-        #expect(refused.failure?.code == .server)  // NOAUTH: Redis itself asks for a password
-        #expect(refused.failure?.serverErrorPrefix == "NOAUTH")
+        let refused = await redisCapture { () async throws(RedisError) in try await missing.send("GET", "k") }
+        #expect(refused.redisFailure?.code == .server)  // NOAUTH: Redis itself asks for a password
+        #expect(refused.redisFailure?.serverErrorPrefix == "NOAUTH")
         await missing.shutdown()
 
         for url in ["redis://s3cret@127.0.0.1:\(server.port)", "redis://default:s3cret@127.0.0.1:\(server.port)/2"] {
@@ -41,9 +41,9 @@ import Testing
 
     @Test func closedPortFailsFast() async throws {
         let redis = try RedisClient(configuration: fastConfiguration("redis://127.0.0.1:\(RedisTestSupport.freePort())"))
-        let (result, took) = await elapsed { await capture { () async throws(RedisError) in try await redis.send("PING") } }
-        #expect(result.failure?.code == .connectionFailed, "\(result)")
-        #expect(result.failure?.message.contains("refused") == true, "\(result)")
+        let (result, took) = await redisTimed { await redisCapture { () async throws(RedisError) in try await redis.send("PING") } }
+        #expect(result.redisFailure?.code == .connectionFailed, "\(result)")
+        #expect(result.redisFailure?.message.contains("refused") == true, "\(result)")
         #expect(took < .seconds(1))
         #expect(!redis.isConnected)
         let health = redis.health
@@ -52,40 +52,55 @@ import Testing
         await redis.shutdown()
     }
 
+    @Test func hostNamesAreResolved() async throws {
+        let base = try RedisConfiguration(url: RedisTestSupport.url())
+        let redis = try RedisClient(configuration: fastConfiguration("redis://localhost:\(base.port)"))
+        try await redis.ping()
+        await redis.shutdown()
+    }
+
     @Test func unknownHostFailsWithAClearError() async throws {
         let redis = try RedisClient(configuration: fastConfiguration("redis://no-such-host.invalid:6379"))
-        let (result, took) = await elapsed { await capture { () async throws(RedisError) in try await redis.send("PING") } }
-        #expect(result.failure?.code == .connectionFailed, "\(result)")
-        #expect(result.failure?.message.contains("no-such-host.invalid") == true)
+        let (result, took) = await redisTimed { await redisCapture { () async throws(RedisError) in try await redis.send("PING") } }
+        #expect(result.redisFailure?.code == .connectionFailed, "\(result)")
+        #expect(result.redisFailure?.message.contains("no-such-host.invalid") == true)
         #expect(took < .seconds(2), "took \(took)")
         await redis.shutdown()
     }
 
     @Test func silentServerTimesOutWithinBounds() async throws {
-        let listener = SilentListener()
+        let listener = RedisSilentListener()
         // With a password the handshake cannot finish: the connect timeout bounds it.
         let handshaking = try RedisClient(configuration: fastConfiguration("redis://:pw@127.0.0.1:\(listener.port)"))
-        let (first, tookFirst) = await elapsed { await capture { () async throws(RedisError) in try await handshaking.send("PING") } }
-        #expect(first.failure?.code == .connectionFailed, "\(first)")
-        #expect(first.failure?.message.contains("within") == true, "\(first)")
+        let (first, tookFirst) = await redisTimed { await redisCapture { () async throws(RedisError) in try await handshaking.send("PING") } }
+        #expect(first.redisFailure?.code == .connectionFailed, "\(first)")
+        #expect(first.redisFailure?.message.contains("within") == true, "\(first)")
         #expect(tookFirst < .milliseconds(1200))
         await handshaking.shutdown()
         // Without a handshake the connection is up at once and the command timeout fires.
         var configuration = try fastConfiguration("redis://127.0.0.1:\(listener.port)")
         configuration.commandTimeout = .milliseconds(300)
         let plain = try RedisClient(configuration: configuration)
-        let (second, tookSecond) = await elapsed { await capture { () async throws(RedisError) in try await plain.send("PING") } }
-        #expect(second.failure?.code == .timeout, "\(second)")
+        let (second, tookSecond) = await redisTimed { await redisCapture { () async throws(RedisError) in try await plain.send("PING") } }
+        #expect(second.redisFailure?.code == .timeout, "\(second)")
         #expect(tookSecond < .milliseconds(1000))
         await plain.shutdown()
+    }
+
+    @Test func bytesThatAreNotRESPAreAProtocolError() async throws {
+        let server = RedisGarbageServer()
+        let redis = try RedisClient(configuration: fastConfiguration("redis://127.0.0.1:\(server.port)"))
+        let result = await redisCapture { () async throws(RedisError) in try await redis.send("PING") }
+        #expect(result.redisFailure?.code == .protocolError, "\(result)")
+        await redis.shutdown()
     }
 
     @Test func invalidDatabaseIsReported() async throws {
         let base = try RedisConfiguration(url: RedisTestSupport.url())
         let redis = try RedisClient(configuration: fastConfiguration("redis://\(base.host):\(base.port)/999"))
-        let result = await capture { () async throws(RedisError) in try await redis.send("PING") }
-        #expect(result.failure?.code == .connectionFailed)
-        #expect(result.failure?.message.contains("SELECT") == true, "\(result)")
+        let result = await redisCapture { () async throws(RedisError) in try await redis.send("PING") }
+        #expect(result.redisFailure?.code == .connectionFailed)
+        #expect(result.redisFailure?.message.contains("SELECT") == true, "\(result)")
         await redis.shutdown()
     }
 

@@ -5,9 +5,10 @@ import Testing
 /// Redis killed (SIGKILL) and restarted on the same port in the middle of traffic.
 @Suite struct RedisReconnectTests {
     @Test func survivesRedisCrashAndRestart() async throws {
-        let server = RedisServerProcess()
+        // With a password and a database, so the test also proves AUTH and SELECT on reconnect.
+        let server = RedisServerProcess(extraArguments: ["--requirepass", "pw"])
         try await server.start()
-        var configuration = try RedisConfiguration(url: server.url)
+        var configuration = try RedisConfiguration(url: "redis://:pw@127.0.0.1:\(server.port)/3")
         configuration.commandTimeout = .seconds(3)
         configuration.connectTimeout = .milliseconds(500)
         configuration.backoff = RedisBackoff(initial: .milliseconds(20), maximum: .milliseconds(200))
@@ -22,20 +23,20 @@ import Testing
 
         // In flight at the moment of the crash: blocking pops that would otherwise wait 10 s.
         let blocked = (0..<4).map { index in
-            Task { await capture { () async throws(RedisError) in try await redis.send("BLPOP", prefix + "q\(index)", 10) } }
+            Task { await redisCapture { () async throws(RedisError) in try await redis.send("BLPOP", prefix + "q\(index)", 10) } }
         }
         // Background traffic that must only ever see success or a connection error, never hang.
         let unexpected = Mutex<[String]>([])
         let traffic = Task {
             var sent = 0
             while !Task.isCancelled {
-                let result = await capture { () async throws(RedisError) in try await redis.send("INCR", prefix + "t") }
-                if let error = result.failure, error.code != .connectionLost, error.code != .connectionFailed,
+                let result = await redisCapture { () async throws(RedisError) in try await redis.send("INCR", prefix + "t") }
+                if let error = result.redisFailure, error.code != .connectionLost, error.code != .connectionFailed,
                    error.code != .cancelled {
                     unexpected.withLock { $0.append(error.description) }
                 }
                 sent += 1
-                if result.failure != nil { try? await Task.sleep(for: .milliseconds(5)) }
+                if result.redisFailure != nil { try? await Task.sleep(for: .milliseconds(5)) }
             }
             return sent
         }
@@ -45,13 +46,13 @@ import Testing
         server.kill()
         for task in blocked {
             let result = await task.value
-            #expect(result.failure?.code == .connectionLost, "\(result)")
+            #expect(result.redisFailure?.code == .connectionLost, "\(result)")
         }
         #expect(ContinuousClock.now - killedAt < .seconds(1), "in-flight commands must fail fast")
 
         // While Redis is down, new commands fail quickly with a clear error.
-        let (down, took) = await elapsed { await capture { () async throws(RedisError) in try await redis.send("PING") } }
-        #expect(down.failure?.code == .connectionFailed || down.failure?.code == .connectionLost, "\(down)")
+        let (down, took) = await redisTimed { await redisCapture { () async throws(RedisError) in try await redis.send("PING") } }
+        #expect(down.redisFailure?.code == .connectionFailed || down.redisFailure?.code == .connectionLost, "\(down)")
         #expect(took < .seconds(1))
         #expect(await events.next { if case .disconnected = $0 { true } else { false } } != nil)
 
@@ -61,13 +62,14 @@ import Testing
         // Commands succeed again once Redis is back.
         var recovered = false
         for _ in 0..<100 where !recovered {
-            if case .success = await capture({ () async throws(RedisError) in try await redis.send("PING") }) {
+            if case .success = await redisCapture({ () async throws(RedisError) in try await redis.send("PING") }) {
                 recovered = true
             } else {
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
         #expect(recovered)
+        #expect(try await redis.send("CLIENT", "INFO").string?.contains(" db=3 ") == true)
 
         // The subscriber resubscribed by itself and reported the gap.
         let reconnected = await events.next(within: .seconds(5)) { if case .reconnected = $0 { true } else { false } }

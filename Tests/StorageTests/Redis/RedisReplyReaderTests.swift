@@ -96,4 +96,58 @@ import Testing
         #expect(throws: RedisError.self) { try RedisReply.error("ERR x").throwingServerError() }
         #expect(RedisReply.array([.integer(1)]).array == [.integer(1)])
     }
+
+    /// Seeded mutations of valid input: the reader must only ever return replies, ask for more
+    /// bytes, or throw a typed error (never crash, never hang).
+    @Test func mutatedInputNeverCrashes() {
+        var generator = RedisTestRandom(seed: 0x5eed)
+        let corpus = Self.cases.map { Array($0.0.utf8) } + [Array("*2\r\n*2\r\n:1\r\n$2\r\nab\r\n+OK\r\n".utf8)]
+        let alphabet = Array("*$:+-\r\n0123456789-1".utf8) + [0, 255]
+        var outcomes = (replies: 0, errors: 0)
+        for _ in 0..<3000 {
+            var input = corpus[Int(generator.next() % UInt64(corpus.count))]
+            for _ in 0...(generator.next() % 4) {
+                let position = Int(generator.next() % UInt64(input.count + 1))
+                let byte = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                switch generator.next() % 3 {
+                case 0 where position < input.count: input[position] = byte
+                case 1: input.insert(byte, at: position)
+                default: if position < input.count { input.remove(at: position) }
+                }
+            }
+            var limits = RedisReplyReader.Limits()
+            limits.maxElements = 1000
+            limits.maxBufferedBytes = 1 << 16
+            let reader = RedisReplyReader(limits: limits)
+            var failure: RedisError?
+            input.withUnsafeBytes { raw in
+                do { try reader.feed(raw) } catch { failure = (error as? RedisError) ?? RedisError(.protocolError, "\(error)") }
+            }
+            if failure == nil {
+                do {
+                    while try reader.next() != nil { outcomes.replies += 1 }
+                } catch {
+                    failure = error
+                }
+            }
+            if let failure {
+                outcomes.errors += 1
+                #expect(failure.code == .protocolError)
+            }
+        }
+        #expect(outcomes.replies > 0 && outcomes.errors > 0)
+    }
+}
+
+/// A tiny deterministic generator so mutation tests repeat exactly.
+struct RedisTestRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

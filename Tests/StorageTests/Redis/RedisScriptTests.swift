@@ -28,11 +28,11 @@ import Testing
     @Test func scriptErrorsAreThrownAsServerErrors() async throws {
         let redis = try RedisClient(configuration: RedisTestSupport.configuration())
         let failing = RedisScript("return redis.error_reply('LIMIT exceeded')")
-        let result = await capture { () async throws(RedisError) in try await redis.run(failing) }
-        #expect(result.failure?.code == .server)
-        #expect(result.failure?.message.contains("LIMIT exceeded") == true)
+        let result = await redisCapture { () async throws(RedisError) in try await redis.run(failing) }
+        #expect(result.redisFailure?.code == .server)
+        #expect(result.redisFailure?.message.contains("LIMIT exceeded") == true)
         let bad = RedisScript("this is not lua")
-        #expect(await capture { () async throws(RedisError) in try await redis.run(bad) }.failure?.code == .server)
+        #expect(await redisCapture { () async throws(RedisError) in try await redis.run(bad) }.redisFailure?.code == .server)
         await redis.shutdown()
     }
 

@@ -5,6 +5,7 @@ import Testing
 /// Collects a subscriber's events in the background so tests can wait for one with a deadline
 /// (a missing message fails the test instead of hanging it).
 final class RedisEventCollector: Sendable {
+    /// Events received so far and how far tests have consumed them.
     private struct Log {
         var events: [RedisSubscriberEvent] = []
         var cursor = 0
@@ -66,7 +67,10 @@ final class RedisEventCollector: Sendable {
         let second = await reader.nextMessage()
         #expect(second == RedisPubSubMessage(channel: prefix + "p:x", pattern: prefix + "p:*", payload: [0, 1, 2]))
 
-        try await subscriber.ping()  // answered ["pong", ""] on a subscribed connection
+        // Redis answers PING on a subscribed RESP2 connection with a multi-bulk, and our own use of
+        // hiredis's reader (unlike hiredis's async context) delivers it.
+        #expect(try await subscriber.pingReply() == .array([.bulkString(Array("pong".utf8)), .bulkString([])]))
+        try await subscriber.ping()
 
         try await subscriber.unsubscribe(prefix + "a")
         try await subscriber.punsubscribe(prefix + "p:*")
@@ -93,8 +97,8 @@ final class RedisEventCollector: Sendable {
         let subscriber = try restricted.makeSubscriber()
         let events = RedisEventCollector.start(subscriber)
 
-        let refused = await capture { () async throws(RedisError) in try await subscriber.subscribe(prefix + "secret") }
-        #expect(refused.failure?.serverErrorPrefix == "NOPERM", "\(refused)")
+        let refused = await redisCapture { () async throws(RedisError) in try await subscriber.subscribe(prefix + "secret") }
+        #expect(refused.redisFailure?.serverErrorPrefix == "NOPERM", "\(refused)")
         #expect(subscriber.channels.isEmpty)
         try await subscriber.subscribe(prefix + "ok:1")
         try await admin.send("PUBLISH", prefix + "ok:1", "fine")
@@ -109,6 +113,7 @@ final class RedisEventCollector: Sendable {
     @Test func pingWorksBeforeAnySubscription() async throws {
         let redis = try RedisClient(configuration: RedisTestSupport.configuration())
         let subscriber = try redis.makeSubscriber()
+        #expect(try await subscriber.pingReply() == .status("PONG"))
         try await subscriber.ping()
         #expect(subscriber.isConnected)
         await subscriber.shutdown()

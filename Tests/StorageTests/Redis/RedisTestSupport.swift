@@ -6,6 +6,7 @@ import Testing
 /// Shared helpers of the Redis tests: the test server's URL, unique key prefixes, and throwaway
 /// redis-server processes for tests that kill Redis or need special flags.
 enum RedisTestSupport {
+    /// Thrown (failing the test) when the test services were not started.
     struct MissingEnvironment: Error, CustomStringConvertible {
         var description: String {
             "COORD_TEST_REDIS_URL is not set: run the tests through scripts/test.sh (it starts Redis)"
@@ -104,27 +105,27 @@ final class RedisServerProcess {
 }
 
 /// Measures how long an async operation takes (for "fails within bounded time" assertions).
-func elapsed<T>(_ body: () async throws -> T) async rethrows -> (T, Duration) {
+func redisTimed<T>(_ body: () async throws -> T) async rethrows -> (T, Duration) {
     let start = ContinuousClock.now
     let value = try await body()
     return (value, ContinuousClock.now - start)
 }
 
 /// Runs a Redis call and keeps its typed error as a value (closures lose typed throws otherwise).
-func capture<T>(_ body: () async throws(RedisError) -> T) async -> Result<T, RedisError> {
+func redisCapture<T>(_ body: () async throws(RedisError) -> T) async -> Result<T, RedisError> {
     do { return .success(try await body()) } catch { return .failure(error) }
 }
 
 extension Result {
     /// The error, when this is a failure.
-    var failure: Failure? {
+    var redisFailure: Failure? {
         if case .failure(let error) = self { return error }
         return nil
     }
 }
 
 /// A TCP listener that accepts connections (via the kernel backlog) and never answers: a hung Redis.
-final class SilentListener {
+final class RedisSilentListener: Sendable {
     let fd: Int32
     let port: Int
 
@@ -145,5 +146,27 @@ final class SilentListener {
         self.port = Int(UInt16(bigEndian: address.sin_port))
     }
 
-    deinit { close(fd) }
+    deinit {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+}
+
+/// A TCP server that answers every connection with bytes that are not RESP (like an HTTP server
+/// on the wrong port), then keeps the socket open.
+final class RedisGarbageServer: Sendable {
+    let listener = RedisSilentListener()
+    var port: Int { listener.port }
+
+    init() {
+        let fd = listener.fd
+        Thread {
+            while true {
+                let client = accept(fd, nil, nil)
+                if client < 0 { return }
+                let reply = Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8)
+                _ = reply.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+            }
+        }.start()
+    }
 }

@@ -1,0 +1,66 @@
+import Dispatch
+import Foundation
+import Glibc
+import Synchronization
+
+/// Resolves the Redis host within the connect timeout. getaddrinfo cannot be cancelled and can
+/// block for many seconds on an unresponsive DNS server, so names (not IP literals) are looked up
+/// on a short-lived helper thread while the connection thread waits at most `timeout`.
+enum RedisAddressResolver {
+    /// A resolved socket address (the raw `sockaddr_in`/`sockaddr_in6` bytes).
+    struct Address: Sendable {
+        var family: Int32
+        var bytes: [UInt8]
+    }
+
+    /// Where the helper thread leaves its answer.
+    private final class Slot: Sendable {
+        let value = Mutex<Result<Address, RedisError>?>(nil)
+    }
+
+    static func resolve(host: String, port: Int, timeout: Duration) throws(RedisError) -> Address {
+        if case .success(let literal) = lookup(host, port, numericOnly: true) { return literal }
+        let slot = Slot()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            let result = lookup(host, port, numericOnly: false)
+            slot.value.withLock { $0 = result }
+            done.signal()
+        }.start()
+        let parts = timeout.components
+        let nanoseconds = Int(clamping: parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
+        guard done.wait(timeout: .now() + .nanoseconds(max(nanoseconds, 0))) == .success,
+              let result = slot.value.withLock({ $0 }) else {
+            throw RedisError(.connectionFailed, "resolving Redis host \(host) took longer than \(timeout)")
+        }
+        return try result.get()
+    }
+
+    /// One getaddrinfo call; prefers IPv4 (Redis binds 127.0.0.1 by default while `localhost` may
+    /// resolve to ::1 first).
+    private static func lookup(_ host: String, _ port: Int, numericOnly: Bool) -> Result<Address, RedisError> {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = numericOnly ? AI_NUMERICHOST | AI_NUMERICSERV : AI_NUMERICSERV
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &list)
+        guard status == 0, let first = list else {
+            let reason = String(cString: gai_strerror(status))
+            return .failure(RedisError(.connectionFailed, "cannot resolve Redis host \(host): \(reason)"))
+        }
+        defer { freeaddrinfo(list) }
+        var chosen = first
+        var cursor: UnsafeMutablePointer<addrinfo>? = first
+        while let entry = cursor {
+            if entry.pointee.ai_family == AF_INET { chosen = entry; break }
+            cursor = entry.pointee.ai_next
+        }
+        let info = chosen.pointee
+        guard let address = info.ai_addr else {
+            return .failure(RedisError(.connectionFailed, "cannot resolve Redis host \(host): no address"))
+        }
+        let bytes = Array(UnsafeRawBufferPointer(start: address, count: Int(info.ai_addrlen)))
+        return .success(Address(family: info.ai_family, bytes: bytes))
+    }
+}
