@@ -163,9 +163,14 @@ final class HTTPConnection: SelectableHandler, @unchecked Sendable {
         body = []
         let responder = server.responder
         let loop = self.loop
-        Task {
+        // Handlers run on this loop (task executor preference) unless they hop elsewhere themselves.
+        Task(executorPreference: loop) {
             let response = await responder.respond(to: request)
-            loop.execute { self.writeResponse(response, for: head) }
+            if loop.inEventLoop {
+                self.writeResponse(response, for: head)
+            } else {
+                loop.execute { self.writeResponse(response, for: head) }
+            }
         }
     }
 
