@@ -1,6 +1,0 @@
-import Testing
-@testable import Auth
-
-@Test func AuthModuleLinks() {
-    #expect(Bool(true))
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import Cryptography
-
-@Test func CryptographyModuleLinks() {
-    #expect(Bool(true))
-}
