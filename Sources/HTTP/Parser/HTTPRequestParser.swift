@@ -55,6 +55,15 @@ public struct HTTPRequestParser: Sendable {
         }
     }
 
+    /// Removes and returns the unparsed bytes (after an upgrade they belong to the new protocol).
+    public mutating func takeBufferedBytes() -> [UInt8] {
+        let rest = Array(buffer[readIndex...])
+        buffer.removeAll()
+        readIndex = 0
+        scanIndex = 0
+        return rest
+    }
+
     public mutating func feed<Bytes: Sequence<UInt8>>(_ bytes: Bytes) {
         compactIfUseful()
         buffer.append(contentsOf: bytes)

@@ -47,6 +47,7 @@ extension HTTPConnection {
         let waiters = writeWaiters
         writeWaiters = []
         for waiter in waiters { waiter.resume(returning: true) }
+        if phase == .webSocket { webSocket?.drained() }
         if phase == .lingering && !writeShutDown {
             writeShutDown = true
             _ = Glibc.shutdown(fd, Int32(SHUT_WR))
@@ -57,8 +58,10 @@ extension HTTPConnection {
         guard phase != .closed else { return }
         var wanted: SelectorEvents = []
         switch phase {
-        case .reading, .lingering, .webSocket:
+        case .reading, .lingering:
             if !readEOF { wanted.insert(.readable) }
+        case .webSocket:
+            if !readEOF && !(webSocket?.readingPaused ?? false) { wanted.insert(.readable) }
         case .responding:
             if !readEOF && parser.bufferedByteCount < server.configuration.maxPipelineBufferBytes {
                 wanted.insert(.readable)
