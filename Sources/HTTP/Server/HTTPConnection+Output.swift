@@ -39,6 +39,7 @@ extension HTTPConnection {
             return
         }
         afterDrain()
+        if phase == .reading && parser.bufferedByteCount > 0 { processInput() }
         updateInterest()
     }
 
@@ -58,7 +59,9 @@ extension HTTPConnection {
         guard phase != .closed else { return }
         var wanted: SelectorEvents = []
         switch phase {
-        case .reading, .lingering:
+        case .reading:
+            if !readEOF && pending.byteCount < server.configuration.maxPendingOutputBytes { wanted.insert(.readable) }
+        case .lingering:
             if !readEOF { wanted.insert(.readable) }
         case .webSocket:
             if !readEOF && !(webSocket?.readingPaused ?? false) { wanted.insert(.readable) }

@@ -125,7 +125,8 @@ final class HTTPConnection: SelectableHandler, @unchecked Sendable {
 
     /// Parses buffered bytes while no request is in flight (pipelined requests wait in the parser).
     func processInput() {
-        while phase == .reading {
+        // A client that pipelines without reading our answers must not make us queue answers forever.
+        while phase == .reading && pending.byteCount < server.configuration.maxPendingOutputBytes {
             let event: HTTPParserEvent?
             do {
                 event = try parser.next()
