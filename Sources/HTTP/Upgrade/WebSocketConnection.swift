@@ -18,6 +18,8 @@ final class WebSocketConnection {
     final class Backlog: Sendable {
         let count = Atomic<Int>(0)
         let paused = Atomic<Bool>(false)
+        /// A protocol error waits for the handler to finish the messages that preceded it.
+        let failurePending = Atomic<Bool>(false)
     }
 
     weak var connection: HTTPConnection?
@@ -32,6 +34,8 @@ final class WebSocketConnection {
     var lastSeen: UInt64
     var tick: ScheduledTask?
     var closeTimer: ScheduledTask?
+    /// The error to close with once the handler has handled every earlier message.
+    var pendingFailure: WebSocketError?
     private var inbound: AsyncStream<Inbound>.Continuation?
     private var delivered = false
 
@@ -63,7 +67,10 @@ final class WebSocketConnection {
                 case .closed(let code, let reason): await handler.onClose(code: code, reason: reason)
                 }
                 let left = backlog.count.wrappingSubtract(1, ordering: .relaxed).newValue
-                if left < resumeBelow, backlog.paused.load(ordering: .relaxed) {
+                if left == 0, backlog.failurePending.load(ordering: .relaxed) {
+                    // Queued behind the handler's own sends, so its replies go out before our close.
+                    loop.execute { box.driver?.failPending() }
+                } else if left < resumeBelow, backlog.paused.load(ordering: .relaxed) {
                     loop.execute { box.driver?.resumeReading() }
                 }
             }
@@ -80,7 +87,16 @@ final class WebSocketConnection {
             do {
                 event = try parser.nextEvent()
             } catch {
-                fail(error)
+                if backlog.count.load(ordering: .relaxed) == 0 {
+                    fail(error)
+                } else {
+                    // Answer the valid messages that came first (RFC 6455 order), then fail.
+                    pendingFailure = error
+                    backlog.failurePending.store(true, ordering: .relaxed)
+                    backlog.paused.store(true, ordering: .relaxed)
+                    // The handler may have caught up (on another thread) before it could see the flag.
+                    if backlog.count.load(ordering: .relaxed) == 0 { failPending() }
+                }
                 return
             }
             guard let event else { break }
@@ -115,6 +131,12 @@ final class WebSocketConnection {
                 connection?.closeGracefully()
             }
         }
+    }
+
+    func failPending() {
+        guard let error = pendingFailure else { return }
+        pendingFailure = nil
+        fail(error)
     }
 
     /// A protocol violation or limit: close with the mapped code (1002, 1007, 1009) and drop the connection.
@@ -159,7 +181,7 @@ final class WebSocketConnection {
     }
 
     func resumeReading() {
-        guard backlog.paused.load(ordering: .relaxed) else { return }
+        guard pendingFailure == nil, backlog.paused.load(ordering: .relaxed) else { return }
         backlog.paused.store(false, ordering: .relaxed)
         connection?.updateInterest()
     }

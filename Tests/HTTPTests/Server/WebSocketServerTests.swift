@@ -69,6 +69,18 @@ import Testing
         }
     }
 
+    @Test func messagesBeforeAProtocolErrorAreAnsweredFirst() async throws {
+        try await withTestServer(router: Self.router()) { _, port in
+            let client = try await TestClient.open(port)
+            _ = try await client.upgrade()
+            var reserved = WebSocketFrameEncoder.text("bad", maskingKey: TestClient.mask)
+            reserved[0] |= 0x20  // RSV2 without an extension
+            try await client.send(WebSocketFrameEncoder.text("first", maskingKey: TestClient.mask) + reserved)
+            #expect(try await client.frame()?.payload == Array("first".utf8))
+            #expect(TestClient.closeCode(try await client.frame()) == 1002)
+        }
+    }
+
     @Test func handshakeRefusalsAreHTTPErrors() async throws {
         try await withTestServer(router: Self.router()) { _, port in
             let client = try await TestClient.open(port)
