@@ -117,6 +117,8 @@ public final class EventLoop: @unchecked Sendable {
                 try selector.wait(timeoutMilliseconds: waitTimeout()) { id, events in
                     handlers[id]?.handleEvents(events)
                 }
+                // Work the events queued on this loop (handler tasks) now, not after another epoll_wait.
+                runLocalTasks()
             } catch {
                 // epoll_wait only fails on programming errors (EBADF, EINVAL); avoid a hot spin.
                 usleep(1_000)
@@ -131,18 +133,26 @@ public final class EventLoop: @unchecked Sendable {
     func stop() { execute { [self] in running = false } }
 
     private func runInbox() {
-        // Only the tasks queued so far: a task that queues another does not starve the selector.
-        if !localTasks.isEmpty {
-            let local = localTasks
-            localTasks.removeAll(keepingCapacity: true)
-            for task in local { task() }
-        }
+        runLocalTasks()
         let tasks = inbox.withLock { inbox -> [@Sendable () -> Void] in
             inbox.wakePending = false
             defer { inbox.tasks.removeAll(keepingCapacity: true) }
             return inbox.tasks
         }
         for task in tasks { task() }
+    }
+
+    /// Only the tasks queued so far: a task that queues another does not starve the selector.
+    private func runLocalTasks() {
+        guard !localTasks.isEmpty else { return }
+        var local: [() -> Void] = []
+        swap(&local, &localTasks)
+        for task in local { task() }
+        // Reuse the drained array's storage when nothing new was queued meanwhile.
+        if localTasks.isEmpty {
+            local.removeAll(keepingCapacity: true)
+            localTasks = local
+        }
     }
 
     private func waitTimeout() -> Int32 {

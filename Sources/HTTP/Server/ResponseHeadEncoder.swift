@@ -51,9 +51,20 @@ enum ResponseHeadEncoder {
 
     /// Header values from handlers could carry CR/LF (response splitting): such bytes become spaces.
     private static func append(_ name: String, _ value: String, to out: inout [UInt8]) {
-        for byte in name.utf8 { out.append(byte == 0x0D || byte == 0x0A || byte == 0x3A ? 0x2D : byte) }
-        out.append(contentsOf: [0x3A, 0x20])
-        for byte in value.utf8 { out.append(byte == 0x0D || byte == 0x0A ? 0x20 : byte) }
-        out.append(contentsOf: [0x0D, 0x0A])
+        let nameBytes = name.utf8, valueBytes = value.utf8
+        if nameBytes.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x3A }) {
+            for byte in nameBytes { out.append(byte == 0x0D || byte == 0x0A || byte == 0x3A ? 0x2D : byte) }
+        } else {
+            out.append(contentsOf: nameBytes)
+        }
+        out.append(0x3A)
+        out.append(0x20)
+        if valueBytes.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
+            for byte in valueBytes { out.append(byte == 0x0D || byte == 0x0A ? 0x20 : byte) }
+        } else {
+            out.append(contentsOf: valueBytes)
+        }
+        out.append(0x0D)
+        out.append(0x0A)
     }
 }
