@@ -25,6 +25,8 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     // Loop-confined.
+    /// Tasks queued from the loop's own thread: no lock and no wake-up needed.
+    private var localTasks: [() -> Void] = []
     private var handlers: [UInt64: any SelectableHandler] = [:]
     private var nextRegistrationID: UInt64 = 1
     private var timers = TimerHeap()
@@ -47,6 +49,10 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Runs `task` on this loop's thread, soon; safe from any thread.
     public func execute(_ task: @escaping @Sendable () -> Void) {
+        if inEventLoop {
+            localTasks.append(task)
+            return
+        }
         let mustWake = inbox.withLock { inbox -> Bool in
             inbox.tasks.append(task)
             if inbox.wakePending { return false }
@@ -111,12 +117,15 @@ public final class EventLoop: @unchecked Sendable {
                 try selector.wait(timeoutMilliseconds: waitTimeout()) { id, events in
                     handlers[id]?.handleEvents(events)
                 }
+                // Work the events queued on this loop (handler tasks) now, not after another epoll_wait.
+                runLocalTasks()
             } catch {
                 // epoll_wait only fails on programming errors (EBADF, EINVAL); avoid a hot spin.
                 usleep(1_000)
             }
         }
         runInbox()
+        localTasks.removeAll()
         handlers.removeAll()
     }
 
@@ -124,6 +133,7 @@ public final class EventLoop: @unchecked Sendable {
     func stop() { execute { [self] in running = false } }
 
     private func runInbox() {
+        runLocalTasks()
         let tasks = inbox.withLock { inbox -> [@Sendable () -> Void] in
             inbox.wakePending = false
             defer { inbox.tasks.removeAll(keepingCapacity: true) }
@@ -132,8 +142,21 @@ public final class EventLoop: @unchecked Sendable {
         for task in tasks { task() }
     }
 
+    /// Only the tasks queued so far: a task that queues another does not starve the selector.
+    private func runLocalTasks() {
+        guard !localTasks.isEmpty else { return }
+        var local: [() -> Void] = []
+        swap(&local, &localTasks)
+        for task in local { task() }
+        // Reuse the drained array's storage when nothing new was queued meanwhile.
+        if localTasks.isEmpty {
+            local.removeAll(keepingCapacity: true)
+            localTasks = local
+        }
+    }
+
     private func waitTimeout() -> Int32 {
-        if inbox.withLock({ !$0.tasks.isEmpty }) { return 0 }
+        if !localTasks.isEmpty || inbox.withLock({ !$0.tasks.isEmpty }) { return 0 }
         guard let deadline = timers.nextDeadline else { return -1 }
         let now = MonotonicClock.nanoseconds()
         guard deadline > now else { return 0 }

@@ -54,13 +54,32 @@ extension HTTPRequestParser {
     /// Decides framing, keep-alive and 100-continue; refuses every ambiguous framing (smuggling defence).
     func finishHead(_ head: HeadInProgress) throws(HTTPParseError) -> HTTPRequestHead {
         let headers = head.headers
-        if head.version == .http1_1 {
-            let hosts = headers.values("host")
-            if hosts.isEmpty { throw HTTPParseError(.missingHost) }
-            if hosts.count > 1 { throw HTTPParseError(.multipleHost) }
+        // One pass over the fields: these decisions run for every request.
+        var hosts = 0
+        var transferEncodings: [String] = []
+        var contentLengths: [String] = []
+        var close = false, keepAliveToken = false
+        var expect: String?
+        for field in headers.fields {
+            let name = field.name
+            switch name.utf8.count {
+            case 4 where HTTPHeaders.namesEqual(name, "host"): hosts += 1
+            case 6 where HTTPHeaders.namesEqual(name, "expect"): expect = field.value
+            case 10 where HTTPHeaders.namesEqual(name, "connection"):
+                for token in field.value.split(separator: ",") {
+                    let token = HTTPHeaders.trimmed(token)
+                    if HTTPHeaders.namesEqual(token, "close") { close = true }
+                    if HTTPHeaders.namesEqual(token, "keep-alive") { keepAliveToken = true }
+                }
+            case 14 where HTTPHeaders.namesEqual(name, "content-length"): contentLengths.append(field.value)
+            case 17 where HTTPHeaders.namesEqual(name, "transfer-encoding"): transferEncodings.append(field.value)
+            default: break
+            }
         }
-        let transferEncodings = headers.values("transfer-encoding")
-        let contentLengths = headers.values("content-length")
+        if head.version == .http1_1 {
+            if hosts == 0 { throw HTTPParseError(.missingHost) }
+            if hosts > 1 { throw HTTPParseError(.multipleHost) }
+        }
         let framing: HTTPRequestHead.Framing
         if !transferEncodings.isEmpty {
             if !contentLengths.isEmpty { throw HTTPParseError(.contentLengthWithTransferEncoding) }
@@ -75,16 +94,9 @@ extension HTTPRequestParser {
         } else {
             framing = .none
         }
-        let keepAlive: Bool
-        if headers.containsToken("close", in: "connection") {
-            keepAlive = false
-        } else if head.version == .http1_0 {
-            keepAlive = headers.containsToken("keep-alive", in: "connection")
-        } else {
-            keepAlive = true
-        }
+        let keepAlive = close ? false : (head.version == .http1_0 ? keepAliveToken : true)
         var expectsContinue = false
-        if let expect = headers["expect"] {
+        if let expect {
             guard HTTPHeaders.namesEqual(expect, "100-continue") else { throw HTTPParseError(.expectationFailed) }
             expectsContinue = head.version == .http1_1
         }

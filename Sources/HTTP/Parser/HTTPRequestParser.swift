@@ -55,6 +55,15 @@ public struct HTTPRequestParser: Sendable {
         }
     }
 
+    /// Removes and returns the unparsed bytes (after an upgrade they belong to the new protocol).
+    public mutating func takeBufferedBytes() -> [UInt8] {
+        let rest = Array(buffer[readIndex...])
+        buffer.removeAll()
+        readIndex = 0
+        scanIndex = 0
+        return rest
+    }
+
     public mutating func feed<Bytes: Sequence<UInt8>>(_ bytes: Bytes) {
         compactIfUseful()
         buffer.append(contentsOf: bytes)
@@ -149,8 +158,10 @@ public struct HTTPRequestParser: Sendable {
         }
     }
 
-    /// The next CRLF-terminated line (without CRLF), `nil` if incomplete; enforces `limit` on its length
-    /// even before the terminator arrives, and refuses bare CR and bare LF.
+    /// The next CRLF-terminated line (without CRLF), `nil` if incomplete. Bytes are judged strictly in
+    /// order and each verdict depends only on bytes already seen, so every split of the input yields the
+    /// same line or the same error: the first content byte past `limit` is `tooLong`, a CR not followed
+    /// by LF is a bare CR, an LF without CR is a bare LF.
     mutating func nextLine(limit: Int, tooLong: HTTPParseError.Code) throws(HTTPParseError) -> ArraySlice<UInt8>? {
         var index = max(scanIndex, readIndex)
         let end = buffer.count
@@ -160,24 +171,21 @@ public struct HTTPRequestParser: Sendable {
                 guard index > readIndex, buffer[index - 1] == ByteClass.cr else {
                     throw HTTPParseError(.bareLineFeed)
                 }
-                let lineEnd = index - 1
-                guard lineEnd - readIndex <= limit else { throw HTTPParseError(tooLong) }
-                let line = buffer[readIndex..<lineEnd]
+                let line = buffer[readIndex..<(index - 1)]
                 consume(index + 1 - readIndex)
                 scanIndex = readIndex
                 return line
             }
-            if byte == ByteClass.cr, index + 1 < end, buffer[index + 1] != ByteClass.lf {
-                throw HTTPParseError(.bareCarriageReturn)
+            if byte == ByteClass.cr {
+                guard index + 1 < end else { break }
+                guard buffer[index + 1] == ByteClass.lf else { throw HTTPParseError(.bareCarriageReturn) }
+            } else if index - readIndex >= limit {
+                throw HTTPParseError(tooLong)
             }
             index += 1
         }
-        // A trailing CR is re-examined when its successor arrives (it must be followed by LF).
-        let trailingCR = end > readIndex && buffer[end - 1] == ByteClass.cr
-        scanIndex = trailingCR ? end - 1 : end
-        var pending = end - readIndex
-        if trailingCR { pending -= 1 }
-        guard pending <= limit else { throw HTTPParseError(tooLong) }
+        // A trailing CR is re-examined when its successor arrives.
+        scanIndex = index
         return nil
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Request ids: a client's own id is kept when it is short and plain (so it can be logged safely),
 /// otherwise a random one is generated.
 public enum RequestID {
@@ -15,11 +17,25 @@ public enum RequestID {
         return generate()
     }
 
-    /// 128 random bits as 32 hex digits.
+    /// 32 hex digits: a random per-process prefix plus a counter. Unique without a getrandom(2) call
+    /// per request (ids identify, they do not authorize, so they need not be unpredictable).
     public static func generate() -> String {
+        let sequence = counter.wrappingAdd(1, ordering: .relaxed).oldValue
+        return prefix + hex(UInt64(bitPattern: Int64(sequence)))
+    }
+
+    private static let prefix: String = {
         var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64, low = generator.next() as UInt64
-        let h = String(high, radix: 16), l = String(low, radix: 16)
-        return String(repeating: "0", count: 16 - h.count) + h + String(repeating: "0", count: 16 - l.count) + l
+        return hex(generator.next())
+    }()
+
+    private static let counter = Atomic<Int>(0)
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            for index in 0..<16 { buffer[index] = digits[Int((value >> UInt64(60 - 4 * index)) & 0xF)] }
+            return 16
+        }
     }
 }

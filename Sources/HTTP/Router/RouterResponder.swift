@@ -9,27 +9,29 @@ public struct RouterResponder: HTTPResponder {
         var context = RequestContext(requestID: RequestID.resolve(request.headers["x-request-id"]))
         let match = trie.match(request.path)
         var endpoint: RouteTrie.Route?
-        var allowed: [String] = []
         if let match {
             endpoint = match.node.routes[request.method]
             if endpoint == nil && request.method == "HEAD" { endpoint = match.node.routes["GET"] }
-            let route = endpoint ?? match.node.routes.values.first
-            if let route {
+            if let route = endpoint ?? match.node.routes.values.first {
                 context.routePattern = route.pattern
                 for (name, value) in zip(route.parameterNames, match.values) {
                     context.pathParameters[name] = PercentDecoding.decode(value)
                 }
             }
-            allowed = Array(match.node.routes.keys)
-            if allowed.contains("GET") && !allowed.contains("HEAD") { allowed.append("HEAD") }
-            allowed.sort()
         }
-        let innermost: HTTPHandler = { [endpoint, allowed, match] request, context in
-            guard match != nil else { throw HTTPError.notFound("No route for this path.") }
-            guard let endpoint else { throw HTTPError.methodNotAllowed(allowed: allowed) }
+        let innermost: HTTPHandler = { [endpoint, match] request, context in
+            guard let match else { throw HTTPError.notFound("No route for this path.") }
+            guard let endpoint else { throw HTTPError.methodNotAllowed(allowed: Self.allowed(match.node)) }
             return try await endpoint.handler(request, context)
         }
         return await run(0, request, context, innermost)
+    }
+
+    /// The `Allow` list of a path: its methods, plus HEAD where GET exists.
+    static func allowed(_ node: RouteTrie.Node) -> [String] {
+        var allowed = Array(node.routes.keys)
+        if allowed.contains("GET") && !allowed.contains("HEAD") { allowed.append("HEAD") }
+        return allowed.sorted()
     }
 
     private func run(_ index: Int, _ request: HTTPRequest, _ context: RequestContext,

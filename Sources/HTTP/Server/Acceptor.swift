@@ -30,7 +30,10 @@ final class Acceptor: SelectableHandler, @unchecked Sendable {
                 guard case .processed(let accepted) = try Syscall.accept(fd) else { return }
                 client = accepted
             } catch {
-                // EMFILE/ENFILE and friends: the pending connection stays queued; try again on the next event.
+                if error.errno == ECONNABORTED || error.errno == EPROTO { continue }
+                // EMFILE/ENFILE/ENOBUFS: the listening socket stays readable, so level-triggered epoll
+                // would spin; stop listening for a moment and let connections wait in the backlog.
+                pauseAccepting()
                 return
             }
             guard server.reserveConnection() else {
@@ -50,6 +53,15 @@ final class Acceptor: SelectableHandler, @unchecked Sendable {
                     HTTPConnection(fd: client, loop: target, server: server, remoteAddress: address).start()
                 }
             }
+        }
+    }
+
+    private func pauseAccepting() {
+        guard (try? loop.modify(fd: fd, id: registrationID, interest: [])) != nil else { return }
+        let resumeAt = MonotonicClock.nanoseconds() &+ 100_000_000
+        _ = loop.scheduleOnLoop(deadline: resumeAt) { [self] in
+            guard !closed else { return }
+            try? loop.modify(fd: fd, id: registrationID, interest: .readable)
         }
     }
 

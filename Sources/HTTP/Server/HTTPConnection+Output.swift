@@ -39,6 +39,7 @@ extension HTTPConnection {
             return
         }
         afterDrain()
+        if phase == .reading && parser.bufferedByteCount > 0 { processInput() }
         updateInterest()
     }
 
@@ -47,6 +48,7 @@ extension HTTPConnection {
         let waiters = writeWaiters
         writeWaiters = []
         for waiter in waiters { waiter.resume(returning: true) }
+        if phase == .webSocket { webSocket?.drained() }
         if phase == .lingering && !writeShutDown {
             writeShutDown = true
             _ = Glibc.shutdown(fd, Int32(SHUT_WR))
@@ -57,8 +59,12 @@ extension HTTPConnection {
         guard phase != .closed else { return }
         var wanted: SelectorEvents = []
         switch phase {
-        case .reading, .lingering, .webSocket:
+        case .reading:
+            if !readEOF && pending.byteCount < server.configuration.maxPendingOutputBytes { wanted.insert(.readable) }
+        case .lingering:
             if !readEOF { wanted.insert(.readable) }
+        case .webSocket:
+            if !readEOF && !(webSocket?.readingPaused ?? false) { wanted.insert(.readable) }
         case .responding:
             if !readEOF && parser.bufferedByteCount < server.configuration.maxPipelineBufferBytes {
                 wanted.insert(.readable)

@@ -125,7 +125,8 @@ final class HTTPConnection: SelectableHandler, @unchecked Sendable {
 
     /// Parses buffered bytes while no request is in flight (pipelined requests wait in the parser).
     func processInput() {
-        while phase == .reading {
+        // A client that pipelines without reading our answers must not make us queue answers forever.
+        while phase == .reading && pending.byteCount < server.configuration.maxPendingOutputBytes {
             let event: HTTPParserEvent?
             do {
                 event = try parser.next()
@@ -163,9 +164,14 @@ final class HTTPConnection: SelectableHandler, @unchecked Sendable {
         body = []
         let responder = server.responder
         let loop = self.loop
-        Task {
+        // Handlers run on this loop (task executor preference) unless they hop elsewhere themselves.
+        Task(executorPreference: loop) {
             let response = await responder.respond(to: request)
-            loop.execute { self.writeResponse(response, for: head) }
+            if loop.inEventLoop {
+                self.writeResponse(response, for: head)
+            } else {
+                loop.execute { self.writeResponse(response, for: head) }
+            }
         }
     }
 

@@ -24,6 +24,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var parserLimits = HTTPParserLimits()
     /// Bytes buffered beyond the request in flight (pipelining) before we stop reading the socket.
     public var maxPipelineBufferBytes: Int = 256 * 1024
+    /// Unsent response bytes per connection before we stop reading further pipelined requests.
+    public var maxPendingOutputBytes: Int = 1_048_576
     /// Value of the `Server` header; nil omits it (it only helps fingerprinting).
     public var serverName: String? = nil
     /// The WebSocket limits and timers used by upgraded connections.

@@ -11,12 +11,12 @@ enum ResponseHeadEncoder {
 
     static func encode(status: Int, headers: HTTPHeaders, framing: Framing, keepAlive: Bool,
                        version: HTTPVersion, date: String, serverName: String?, into out: inout [UInt8]) {
-        out.append(contentsOf: "HTTP/1.1 \(status) \(HTTPStatus.reason(status))\r\n".utf8)
-        for field in headers {
-            if HTTPHeaders.namesEqual(field.name, "content-length") || HTTPHeaders.namesEqual(field.name, "transfer-encoding")
-                || HTTPHeaders.namesEqual(field.name, "connection") || HTTPHeaders.namesEqual(field.name, "date") {
-                continue
-            }
+        if status == 200 {
+            out.append(contentsOf: ok)
+        } else {
+            out.append(contentsOf: "HTTP/1.1 \(status) \(HTTPStatus.reason(status))\r\n".utf8)
+        }
+        for field in headers where !isServerOwned(field.name) {
             append(field.name, field.value, to: &out)
         }
         switch framing {
@@ -36,11 +36,35 @@ enum ResponseHeadEncoder {
         out.append(contentsOf: [0x0D, 0x0A])
     }
 
+    private static let ok = Array("HTTP/1.1 200 OK\r\n".utf8)
+
+    /// Framing and Date headers are the server's: a handler's copy would contradict the real framing.
+    private static func isServerOwned(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 4: return HTTPHeaders.namesEqual(name, "date")
+        case 10: return HTTPHeaders.namesEqual(name, "connection")
+        case 14: return HTTPHeaders.namesEqual(name, "content-length")
+        case 17: return HTTPHeaders.namesEqual(name, "transfer-encoding")
+        default: return false
+        }
+    }
+
     /// Header values from handlers could carry CR/LF (response splitting): such bytes become spaces.
     private static func append(_ name: String, _ value: String, to out: inout [UInt8]) {
-        out.append(contentsOf: name.utf8)
-        out.append(contentsOf: [0x3A, 0x20])
-        for byte in value.utf8 { out.append(byte == 0x0D || byte == 0x0A ? 0x20 : byte) }
-        out.append(contentsOf: [0x0D, 0x0A])
+        let nameBytes = name.utf8, valueBytes = value.utf8
+        if nameBytes.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x3A }) {
+            for byte in nameBytes { out.append(byte == 0x0D || byte == 0x0A || byte == 0x3A ? 0x2D : byte) }
+        } else {
+            out.append(contentsOf: nameBytes)
+        }
+        out.append(0x3A)
+        out.append(0x20)
+        if valueBytes.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
+            for byte in valueBytes { out.append(byte == 0x0D || byte == 0x0A ? 0x20 : byte) }
+        } else {
+            out.append(contentsOf: valueBytes)
+        }
+        out.append(0x0D)
+        out.append(0x0A)
     }
 }

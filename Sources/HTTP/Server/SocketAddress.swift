@@ -1,3 +1,4 @@
+import CEpoll
 import Glibc
 
 /// Resolving the bind address and naming peers; the only place that handles sockaddr layouts.
@@ -18,7 +19,7 @@ enum SocketAddress {
         let info = first.pointee
         let fd = socket(info.ai_family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw HTTPServerError(SystemError("socket", errno: errno)) }
-        do {
+        do throws(SystemError) {
             var one: Int32 = 1
             try Syscall.check("setsockopt") { setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size)) }
             try Syscall.check("bind") { bind(fd, info.ai_addr, info.ai_addrlen) }

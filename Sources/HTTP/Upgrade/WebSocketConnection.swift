@@ -1,13 +1,206 @@
-/// Placeholder until the WebSocket codec is merged: drives an upgraded connection on its loop.
-final class WebSocketConnection {
-    func received(_ bytes: UnsafeRawBufferPointer) {}
-    func peerClosed() {}
-    func serverShuttingDown() {}
-    func connectionClosed() {}
-}
+import Synchronization
 
-extension HTTPConnection {
-    func startWebSocket(_ upgrade: WebSocketUpgrade, response: HTTPResponse) {
-        close()
+/// Drives an upgraded connection on its loop: feeds bytes to the codec, answers pings, runs the close
+/// handshake, enforces keepalive and dead-peer timers, and hands messages to the handler in order.
+/// Loop-confined: only ever touched on `connection.loop`'s thread.
+final class WebSocketConnection {
+    /// Where the close handshake stands.
+    enum State { case open, closeSent, closed }
+
+    /// What the handler task receives.
+    enum Inbound: Sendable {
+        case text(String)
+        case binary([UInt8])
+        case closed(WebSocketCloseCode?, String)
+    }
+
+    /// Messages handed to the handler and not yet handled; shared with the handler task.
+    final class Backlog: Sendable {
+        let count = Atomic<Int>(0)
+        let paused = Atomic<Bool>(false)
+        /// A protocol error waits for the handler to finish the messages that preceded it.
+        let failurePending = Atomic<Bool>(false)
+    }
+
+    weak var connection: HTTPConnection?
+    let loop: EventLoop
+    let configuration: WebSocketServerConfiguration
+    let outbound: WebSocketOutbound
+    let backlog = Backlog()
+    var parser: WebSocketParser
+    var state = State.open
+    /// Data frames waiting for the socket to drain (bounded by `outbound`'s counter).
+    var held: [[UInt8]] = []
+    var lastSeen: UInt64
+    var tick: ScheduledTask?
+    var closeTimer: ScheduledTask?
+    /// The error to close with once the handler has handled every earlier message.
+    var pendingFailure: WebSocketError?
+    private var inbound: AsyncStream<Inbound>.Continuation?
+    private var delivered = false
+
+    init(connection: HTTPConnection, configuration: WebSocketServerConfiguration) {
+        self.connection = connection
+        self.loop = connection.loop
+        self.configuration = configuration
+        self.parser = WebSocketParser(role: .server, limits: configuration.limits)
+        self.outbound = WebSocketOutbound(loop: connection.loop, limit: configuration.maxOutboundMessages)
+        self.lastSeen = MonotonicClock.nanoseconds()
+    }
+
+    var readingPaused: Bool { backlog.paused.load(ordering: .relaxed) }
+
+    /// Starts the handler task and the keepalive timer.
+    func start(handler: any WebSocketHandler) {
+        outbound.attach(self)
+        let (stream, continuation) = AsyncStream<Inbound>.makeStream()
+        inbound = continuation
+        let outbound = self.outbound, backlog = self.backlog, loop = self.loop
+        let resumeBelow = max(1, configuration.maxInboundBacklog / 2)
+        let box = WebSocketOutbound.WeakDriver(driver: self)
+        Task(executorPreference: loop) {
+            await handler.onOpen(outbound)
+            for await event in stream {
+                switch event {
+                case .text(let text): await handler.onText(text, outbound: outbound)
+                case .binary(let bytes): await handler.onBinary(bytes, outbound: outbound)
+                case .closed(let code, let reason): await handler.onClose(code: code, reason: reason)
+                }
+                let left = backlog.count.wrappingSubtract(1, ordering: .relaxed).newValue
+                if left == 0, backlog.failurePending.load(ordering: .relaxed) {
+                    // Queued behind the handler's own sends, so its replies go out before our close.
+                    loop.execute { box.driver?.failPending() }
+                } else if left < resumeBelow, backlog.paused.load(ordering: .relaxed) {
+                    loop.execute { box.driver?.resumeReading() }
+                }
+            }
+        }
+        scheduleTick()
+    }
+
+    func received(_ bytes: UnsafeRawBufferPointer) {
+        guard state != .closed else { return }
+        lastSeen = MonotonicClock.nanoseconds()
+        parser.append(bytes)
+        while state != .closed {
+            let event: WebSocketEvent?
+            do {
+                event = try parser.nextEvent()
+            } catch {
+                if backlog.count.load(ordering: .relaxed) == 0 {
+                    fail(error)
+                } else {
+                    // Answer the valid messages that came first (RFC 6455 order), then fail.
+                    pendingFailure = error
+                    backlog.failurePending.store(true, ordering: .relaxed)
+                    backlog.paused.store(true, ordering: .relaxed)
+                    // The handler may have caught up (on another thread) before it could see the flag.
+                    if backlog.count.load(ordering: .relaxed) == 0 { failPending() }
+                }
+                return
+            }
+            guard let event else { break }
+            handle(event)
+        }
+        if backlog.count.load(ordering: .relaxed) >= configuration.maxInboundBacklog {
+            backlog.paused.store(true, ordering: .relaxed)
+        }
+    }
+
+    private func handle(_ event: WebSocketEvent) {
+        switch event {
+        case .text(let text):
+            if state == .open { deliver(.text(text)) }
+        case .binary(let bytes):
+            if state == .open { deliver(.binary(bytes)) }
+        case .ping(let payload):
+            if state == .open, let pong = try? WebSocketFrameEncoder.pong(payload) { writeInOrder(pong) }
+        case .pong:
+            break
+        case .close(let code, let reason):
+            let weStarted = state == .closeSent
+            if state == .open {
+                // Echo the peer's code (RFC 6455 5.5.1), then we close TCP first, as a server should.
+                if let frame = try? WebSocketFrameEncoder.close(code: code) { writeInOrder(frame) }
+            }
+            finish(code ?? .noStatusReceived, reason)
+            // Handshake complete with nothing left to write: no need to linger.
+            if weStarted, connection?.pending.isEmpty == true {
+                connection?.close()
+            } else {
+                connection?.closeGracefully()
+            }
+        }
+    }
+
+    func failPending() {
+        guard let error = pendingFailure else { return }
+        pendingFailure = nil
+        fail(error)
+    }
+
+    /// A protocol violation or limit: close with the mapped code (1002, 1007, 1009) and drop the connection.
+    private func fail(_ error: WebSocketError) {
+        if state == .open, let frame = try? WebSocketFrameEncoder.close(code: error.closeCode) {
+            writeInOrder(frame)
+        }
+        finish(error.closeCode, "")
+        connection?.closeGracefully()
+    }
+
+    /// Our side starts the close handshake (handler, shutdown); the peer has `closeTimeout` to answer.
+    func startClose(code: WebSocketCloseCode, reason: String) {
+        guard state == .open else { return }
+        outbound.open.store(false, ordering: .relaxed)
+        guard let frame = try? WebSocketFrameEncoder.close(code: code, reason: reason) else {
+            finish(code, reason)
+            connection?.close()
+            return
+        }
+        writeInOrder(frame)
+        state = .closeSent
+        let deadline = MonotonicClock.nanoseconds() &+ MonotonicClock.nanoseconds(configuration.closeTimeout)
+        closeTimer = loop.scheduleOnLoop(deadline: deadline) { [weak self] in
+            self?.finish(code, reason)
+            self?.connection?.close()
+        }
+    }
+
+    func serverShuttingDown() { startClose(code: .goingAway, reason: "server shutting down") }
+
+    /// EOF from the peer.
+    func peerClosed() {
+        finish(.abnormalClosure, "connection dropped")
+        connection?.close()
+    }
+
+    /// Called by the HTTP connection when the socket is closed for any reason.
+    func connectionClosed() {
+        finish(.abnormalClosure, "connection dropped")
+        held = []
+    }
+
+    func resumeReading() {
+        guard pendingFailure == nil, backlog.paused.load(ordering: .relaxed) else { return }
+        backlog.paused.store(false, ordering: .relaxed)
+        connection?.updateInterest()
+    }
+
+    private func deliver(_ event: Inbound) {
+        backlog.count.wrappingAdd(1, ordering: .relaxed)
+        inbound?.yield(event)
+    }
+
+    /// Ends the conversation once: the handler hears `onClose`, the outbound handle stops accepting.
+    func finish(_ code: WebSocketCloseCode?, _ reason: String) {
+        guard !delivered else { return }
+        delivered = true
+        state = .closed
+        outbound.open.store(false, ordering: .relaxed)
+        tick?.cancel()
+        closeTimer?.cancel()
+        deliver(.closed(code, reason))
+        inbound?.finish()
+        inbound = nil
     }
 }

@@ -4,14 +4,22 @@ public struct WebSocketServerConfiguration: Sendable {
     public var maxMessageBytes: Int = 1_048_576
     /// Largest single frame payload accepted (bounds buffering before a message completes).
     public var maxFrameBytes: Int = 1_048_576
-    /// Outbound messages queued per connection before further sends are refused (slow consumer).
+    /// Fragments per message: bounds per-message bookkeeping.
+    public var maxFragments: Int = 1_024
+    /// Outbound messages held while the socket is busy; sends beyond it are refused (slow consumer).
     public var maxOutboundMessages: Int = 1_024
+    /// Inbound messages handed to the handler but not yet handled before we stop reading the socket.
+    public var maxInboundBacklog: Int = 64
     /// Server ping interval: keeps NAT/LB mappings alive and detects dead peers.
     public var pingInterval: Duration = .seconds(30)
-    /// A peer silent (no frame at all, pong included) this long is considered dead and closed.
+    /// A peer silent (no frame at all, pong included) this long is considered dead and dropped.
     public var deadPeerTimeout: Duration = .seconds(75)
     /// How long we wait for the peer's Close after sending ours before dropping the TCP connection.
     public var closeTimeout: Duration = .seconds(5)
 
     public init() {}
+
+    var limits: WebSocketLimits {
+        WebSocketLimits(maxFrameSize: maxFrameBytes, maxMessageSize: maxMessageBytes, maxFragmentCount: maxFragments)
+    }
 }

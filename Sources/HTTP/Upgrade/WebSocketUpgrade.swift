@@ -1,2 +1,4 @@
-/// Placeholder until the WebSocket codec is merged: what a route hands the server to take over a connection.
-package struct WebSocketUpgrade: Sendable {}
+/// What a WebSocket route hands the server with its 101 response: the handler that takes over.
+package struct WebSocketUpgrade: Sendable {
+    let handler: any WebSocketHandler
+}

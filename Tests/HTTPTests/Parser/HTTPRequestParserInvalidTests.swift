@@ -102,6 +102,21 @@ import Testing
     }
 
     @Test(arguments: cases)
+    func failsTheSameAtEverySplit(_ c: Case) {
+        let bytes = Array(c.raw.utf8)
+        // Every boundary for short inputs; about 300 evenly spaced ones for the long limit cases.
+        let stride = max(1, bytes.count / 300)
+        for split in Swift.stride(from: 0, through: bytes.count, by: stride) {
+            do {
+                _ = try ParsedMessage.parse([Array(bytes[..<split]), Array(bytes[split...])])
+                Issue.record("expected \(c.code) at split \(split)")
+            } catch {
+                #expect(error.code == c.code, "split at \(split)")
+            }
+        }
+    }
+
+    @Test(arguments: cases)
     func errorIsSticky(_ c: Case) {
         var parser = HTTPRequestParser()
         parser.feed(Array(c.raw.utf8))

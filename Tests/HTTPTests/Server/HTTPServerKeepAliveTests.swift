@@ -30,6 +30,17 @@ import Testing
         }
     }
 
+    @Test func manyPipelinedRequestsWithSmallOutputBoundAllAnswered() async throws {
+        try await withTestServer(router: testRouter(), configure: { $0.maxPendingOutputBytes = 512 }) { _, port in
+            let client = try await TestClient.open(port)
+            let count = 300
+            try await client.send((0..<count).map { "GET /items/\($0) HTTP/1.1\r\nHost: t\r\n\r\n" }.joined())
+            for index in 0..<count {
+                #expect(try await client.response().text == "item \(index)")
+            }
+        }
+    }
+
     @Test func headHasLengthButNoBody() async throws {
         try await withTestServer(router: testRouter()) { _, port in
             let client = try await TestClient.open(port)

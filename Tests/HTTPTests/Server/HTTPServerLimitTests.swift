@@ -34,7 +34,7 @@ import Testing
             let start = ContinuousClock.now
             try await client.send("GET /hello HTTP/1.1\r\nHost: t\r\n")
             try await Task.sleep(for: .milliseconds(100))
-            try await client.send("X-Drip: 1\r\n")
+            try? await client.send("X-Drip: 1\r\n")  // may race the timeout under load; the 408 is what matters
             let response = try await client.response()
             #expect(response.status == 408)
             #expect(try await client.closedByPeer())

@@ -8,7 +8,7 @@ import Glibc
 final class TestClient: @unchecked Sendable {
     // @unchecked: a test drives one client sequentially; `buffer` is never touched concurrently.
     let fd: Int32
-    private var buffer: [UInt8] = []
+    var buffer: [UInt8] = []
 
     /// A parsed response.
     struct Response {
@@ -99,7 +99,7 @@ final class TestClient: @unchecked Sendable {
         }
     }
 
-    private func fill() throws -> Bool {
+    func fill() throws -> Bool {
         var chunk = [UInt8](repeating: 0, count: 16_384)
         let count = recv(fd, &chunk, chunk.count, 0)
         if count > 0 {

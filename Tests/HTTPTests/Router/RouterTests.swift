@@ -1,0 +1,129 @@
+import Synchronization
+import Testing
+@testable import HTTP
+
+/// The router without sockets: trie matching, 404/405, middleware order, error boundaries, hooks.
+@Suite struct RouterTests {
+    static func body(_ response: HTTPResponse) -> String { String(decoding: response.bodyBytes ?? [], as: UTF8.self) }
+
+    @Test func trieMatchesLiteralsBeforeParametersWithBacktracking() async {
+        var router = Router()
+        router.get("/a/b/c") { _, _ in .text("literal") }
+        router.get("/a/:x/d") { _, c in .text("param \(c.pathParameters["x"] ?? "")") }
+        router.get("/users/:id/posts/:post") { _, c in
+            .text("\(c.pathParameters["id"] ?? "")-\(c.pathParameters["post"] ?? "")-\(c.routePattern ?? "")")
+        }
+        let responder = router.build()
+        #expect(Self.body(await responder.respond(to: HTTPRequest(method: "GET", target: "/a/b/c"))) == "literal")
+        #expect(Self.body(await responder.respond(to: HTTPRequest(method: "GET", target: "/a/b/d"))) == "param b")
+        #expect(Self.body(await responder.respond(to: HTTPRequest(method: "GET", target: "/users/j%20d/posts/7?x=1")))
+                == "j d-7-/users/:id/posts/:post")
+        #expect(await responder.respond(to: HTTPRequest(method: "GET", target: "/a/b")).status == 404)
+        #expect(await responder.respond(to: HTTPRequest(method: "GET", target: "/a/b/c/")).status == 200)
+    }
+
+    @Test func methodNotAllowedListsAllowAndHeadFallsBackToGet() async {
+        var router = Router()
+        router.get("/r") { _, _ in .text("g") }
+        router.post("/r") { _, _ in .text("p") }
+        let responder = router.build()
+        let wrong = await responder.respond(to: HTTPRequest(method: "DELETE", target: "/r"))
+        #expect(wrong.status == 405)
+        #expect(wrong.headers["Allow"] == "GET, HEAD, POST")
+        #expect(Self.body(wrong).contains(#""code":"method_not_allowed""#))
+        #expect(await responder.respond(to: HTTPRequest(method: "HEAD", target: "/r")).status == 200)
+    }
+
+    @Test func queryParametersArePercentDecoded() {
+        let request = HTTPRequest(method: "GET", target: "/q?a=1&b=x%20y+z&a=2&flag&e=%zz#frag")
+        #expect(request.query["a"] == "1")
+        #expect(request.query.values("a") == ["1", "2"])
+        #expect(request.query["b"] == "x y z")
+        #expect(request.query["flag"] == "")
+        #expect(request.query["e"] == "%zz")
+        #expect(request.path == "/q")
+    }
+
+    @Test func middlewareRunsInOrderAndDecoratesErrors() async {
+        let trace = Mutex<[String]>([])
+        var router = Router()
+        for name in ["outer", "inner"] {
+            router.use(ClosureMiddleware { request, context, next in
+                trace.withLock { $0.append("\(name)>") }
+                var response = await next(request, context)
+                trace.withLock { $0.append("<\(name)") }
+                response.headers.add("X-Seen", name)
+                return response
+            })
+        }
+        router.get("/fail") { _, _ in throw HTTPError.conflict("already there") }
+        let response = await router.build().respond(to: HTTPRequest(method: "GET", target: "/fail"))
+        #expect(trace.withLock { $0 } == ["outer>", "inner>", "<inner", "<outer"])
+        #expect(response.status == 409)
+        #expect(response.headers.values("X-Seen") == ["inner", "outer"])
+    }
+
+    @Test func middlewareErrorsBecomeResponsesSeenByOuterMiddleware() async {
+        var router = Router()
+        router.use(RequestIDMiddleware())
+        router.use(ClosureMiddleware { _, _, _ in throw HTTPError.unauthorized() })
+        router.get("/x") { _, _ in .text("never") }
+        let response = await router.build().respond(to: HTTPRequest(method: "GET", target: "/x", headers: ["X-Request-Id": "rid-1"]))
+        #expect(response.status == 401)
+        #expect(response.headers["X-Request-Id"] == "rid-1")
+        #expect(response.headers["WWW-Authenticate"] == "Bearer")
+        #expect(Self.body(response) == #"{"error":{"code":"unauthorized","message":"Missing or invalid credentials."},"requestId":"rid-1"}"#)
+    }
+
+    @Test func principalSetByMiddlewareReachesHandler() async {
+        var router = Router()
+        router.use(ClosureMiddleware { request, context, next in
+            var context = context
+            context.principal = "alice"
+            return await next(request, context)
+        })
+        router.get("/me") { _, context in .text(context.principal(as: String.self) ?? "nobody") }
+        #expect(Self.body(await router.build().respond(to: HTTPRequest(method: "GET", target: "/me"))) == "alice")
+    }
+
+    @Test func unknownErrorsAreGeneric500AndLogged() async {
+        struct Secret: Error { let detail = "db password is hunter2" }
+        let logged = Mutex<[String]>([])
+        var router = Router()
+        router.errorLog = { line in logged.withLock { $0.append(line) } }
+        router.get("/boom") { _, _ in throw Secret() }
+        let response = await router.build().respond(to: HTTPRequest(method: "GET", target: "/boom"))
+        #expect(response.status == 500)
+        #expect(!Self.body(response).contains("hunter2"))
+        #expect(logged.withLock { $0.joined() }.contains("hunter2"))
+    }
+
+    @Test func metricsAndAccessLogSeeRoutePatternAndNoSecrets() async {
+        let observations = Mutex<[MetricsMiddleware.Observation]>([])
+        let lines = Mutex<[String]>([])
+        var router = Router()
+        router.use(AccessLogMiddleware { line in lines.withLock { $0.append(line) } })
+        router.use(MetricsMiddleware { observation in observations.withLock { $0.append(observation) } })
+        router.get("/items/:id") { _, _ in .text("ok") }
+        let responder = router.build()
+        _ = await responder.respond(to: HTTPRequest(method: "GET", target: "/items/42?access_token=tok123&page=2",
+                                                    headers: ["Authorization": "Bearer sekrit"]))
+        _ = await responder.respond(to: HTTPRequest(method: "GET", target: "/missing"))
+        let seen = observations.withLock { $0 }
+        #expect(seen.map(\.route) == ["/items/:id", "unmatched"])
+        #expect(seen.map(\.status) == [200, 404])
+        let line = lines.withLock { $0.first ?? "" }
+        #expect(line.contains(#""path":"/items/42?access_token=REDACTED&page=2""#))
+        #expect(line.contains(#""route":"/items/:id""#) && line.contains(#""status":200"#) && line.contains("durationMs"))
+        #expect(!line.contains("tok123") && !line.contains("sekrit"))
+    }
+
+    @Test func requestIDSanity() {
+        #expect(RequestID.isSane("abc-DEF_1.2"))
+        #expect(!RequestID.isSane(""))
+        #expect(!RequestID.isSane(String(repeating: "a", count: 129)))
+        #expect(!RequestID.isSane("a b"))
+        #expect(RequestID.generate().count == 32)
+        #expect(RequestID.resolve("x y") != "x y")
+    }
+}
