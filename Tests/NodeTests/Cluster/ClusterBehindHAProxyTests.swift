@@ -11,7 +11,8 @@ import Testing
         let database = "t_cluster_\(UInt32.random(in: 0...UInt32.max))"
         let admin = try PostgresClient(url: TestEnvironment.databaseURL())
         try await admin.execute("CREATE DATABASE \(database)")
-        let databaseURL = try TestEnvironment.databaseURL().replacingOccurrences(of: "/postgres", with: "/\(database)")
+        let adminURL = try TestEnvironment.databaseURL()
+        let databaseURL = String(adminURL[..<(adminURL.lastIndex(of: "/") ?? adminURL.endIndex)]) + "/\(database)"
 
         let prefix = "t\(UInt16.random(in: 0...UInt16.max))"
         var nodes: [NodeProcess] = []
@@ -30,19 +31,21 @@ import Testing
         var seen: Set<String> = []
         let deadline = ContinuousClock.now + .seconds(20)
         while seen.count < 3 && ContinuousClock.now < deadline {
-            if let reply = try? await TestHTTP.request(base + "/healthz"), reply.status == 200,
+            // A new connection each time: HAProxy keeps a client connection on one server.
+            if let reply = try? await TestHTTP.request(base + "/healthz", headers: ["Connection": "close"]), reply.status == 200,
                let id = reply.header("X-Coordinator-Node") {
                 seen.insert(id)
             } else {
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
-        #expect(seen == Set((1...3).map { "\(prefix)-node-\($0)" }))
+        #expect(seen == Set((1...3).map { "\(prefix)-node-\($0)" }), "\(nodes.map(\.log).joined(separator: "\n---\n"))")
 
         // The cluster view, asked through any node, lists all three.
         let token = try JWTSigner.hs256(secret: Array(TestEnvironment.jwtSecret.utf8))
             .sign(JWTClaims(subject: "t", role: .user, expiresAt: Date().addingTimeInterval(60)))
         let status = try await TestHTTP.request(base + "/api/v1/external-services/status", bearer: token)
+        #expect(status.status == 200, "\(status.text)")
         let ids = Set((try status.json()["nodes"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
         #expect(ids.isSuperset(of: seen))
 
@@ -62,39 +65,37 @@ import Testing
     }
 }
 
-/// A real HAProxy in front of the given node ports, configured by scripts/haproxy-config.sh.
+/// A real HAProxy in front of the given node ports, configured by scripts/haproxy-config.sh. It runs
+/// in the foreground (`-db`) as our child: a daemonizing child (`-D`) keeps Foundation's exit monitor
+/// open through the grandchild, and `waitUntilExit` never returns.
 final class HAProxyProcess: Sendable {
     let port: Int
-    let directory: URL
-    let pidFile: URL
-
-    init(nodePorts: [Int]) throws {
-        port = ClosedPort.find()
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("haproxy-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let config = directory.appendingPathComponent("haproxy.cfg")
-        pidFile = directory.appendingPathComponent("haproxy.pid")
-        let script = NodeProcess.repositoryRoot.appendingPathComponent("scripts/haproxy-config.sh").path
-        try Self.run("/bin/bash", ["-c", "\"$0\" \"$@\" > \"\(config.path)\"", script, String(port)] + nodePorts.map(String.init))
-        try Self.run("/usr/sbin/haproxy", ["-D", "-f", config.path, "-p", pidFile.path])
-    }
-
-    func stop() {
-        if let text = try? String(contentsOf: pidFile, encoding: .utf8),
-           let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            kill(pid, SIGTERM)
-        }
-        try? FileManager.default.removeItem(at: directory)
-    }
+    let process: Process
 
     struct Failure: Error { var message: String }
 
-    static func run(_ executable: String, _ arguments: [String]) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw Failure(message: "\(executable) \(arguments) exited \(p.terminationStatus)") }
+    init(nodePorts: [Int]) throws {
+        port = ClosedPort.find()
+        let script = NodeProcess.repositoryRoot.appendingPathComponent("scripts/haproxy-config.sh").path
+        let generator = Process()
+        generator.executableURL = URL(fileURLWithPath: "/bin/bash")
+        generator.arguments = [script, String(port)] + nodePorts.map(String.init)
+        let output = Pipe()
+        generator.standardOutput = output
+        try generator.run()
+        let config = output.fileHandleForReading.readDataToEndOfFile()
+        generator.waitUntilExit()
+        guard generator.terminationStatus == 0 else { throw Failure(message: "haproxy-config.sh exited \(generator.terminationStatus)") }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("haproxy-\(UUID().uuidString).cfg")
+        try config.write(to: file)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/haproxy")
+        process.arguments = ["-db", "-q", "-f", file.path]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
     }
 }
