@@ -2,12 +2,18 @@ import Foundation
 import HTTP
 
 extension NodeApp {
-    /// /healthz (the process is alive), /readyz (its dependencies answer), /metrics (Prometheus).
+    /// / (the dashboard page), /healthz (the process is alive), /readyz (its dependencies answer), /metrics (Prometheus).
     func addOperationsRoutes(to router: inout Router) {
         // Fixed bytes: load balancers and benchmarks hit this constantly; no encoding on the hot path.
         let healthBody = Array(#"{"status":"ok","nodeId":"\#(configuration.nodeID)"}"#.utf8)
         router.get("/healthz") { _, _ in
             HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: healthBody)
+        }
+        let page = Array(DashboardPage.html.utf8)
+        router.get("/") { _, _ in
+            HTTPResponse(status: 200, headers: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache",
+                                                "Content-Security-Policy": "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'"],
+                         body: page)
         }
         router.get("/readyz") { [readiness] _, _ in
             let report = await readiness.report()

@@ -46,6 +46,11 @@ import Testing
         #expect(metrics.text.contains("coordinator_http_request_duration_seconds_bucket"))
         #expect(metrics.text.contains("coordinator_open_connections"))
 
+        let page = try await TestHTTP.request(base + "/")
+        #expect(page.status == 200)
+        #expect(page.header("Content-Type")?.hasPrefix("text/html") == true)
+        #expect(page.text.contains("/api/v1/external-services/status"))
+
         let missing = try await TestHTTP.request(base + "/nope")
         #expect(missing.status == 404)
 
