@@ -1,0 +1,92 @@
+import Auth
+import Foundation
+import Testing
+@testable import Node
+
+/// A node whose Redis dies and comes back: it keeps serving, says what is missing, answers 503 with
+/// Retry-After on routes that need Redis, and recovers by itself.
+@Suite struct NodeDependencyRestartTests {
+    @Test func redisKilledAndRestartedWhileTheNodeRuns() async throws {
+        let redisPort = ClosedPort.find()
+        var redis = try RedisServerProcess(port: redisPort)
+        let id = "restart-\(UInt32.random(in: 0...UInt32.max))"
+        let node = try NodeProcess(environment: TestEnvironment.nodeEnvironment(id: id, extra: [
+            "COORD_REDIS_URL": "redis://127.0.0.1:\(redisPort)",
+        ]))
+        let base = "http://127.0.0.1:\(try await node.waitForPort())"
+        let token = try JWTSigner.hs256(secret: Array(TestEnvironment.jwtSecret.utf8))
+            .sign(JWTClaims(subject: "t", role: .user, expiresAt: Date().addingTimeInterval(120)))
+        #expect(try await eventually { try await TestHTTP.request(base + "/readyz").status == 200 })
+
+        redis.kill()
+        let started = ContinuousClock.now
+        let ready = try await TestHTTP.request(base + "/readyz")
+        #expect(ready.status == 503)
+        #expect(try ready.json()["missing"] as? [String] == ["redis"])
+        let status = try await TestHTTP.request(base + "/api/v1/external-services/status", bearer: token)
+        #expect(status.status == 503)
+        #expect(status.header("Retry-After") != nil)
+        #expect(ContinuousClock.now - started < .seconds(5), "answers must not hang while Redis is down")
+        #expect(try await TestHTTP.request(base + "/healthz").status == 200)
+
+        redis = try RedisServerProcess(port: redisPort)
+        defer { redis.kill() }
+        #expect(try await eventually(timeout: .seconds(20)) {
+            try await TestHTTP.request(base + "/readyz").status == 200
+        }, "\(node.log)")
+        // The heartbeat comes back too: the node reappears in the cluster view of its Redis.
+        #expect(try await eventually(timeout: .seconds(10)) {
+            let reply = try await TestHTTP.request(base + "/api/v1/external-services/status", bearer: token)
+            let nodes = try reply.json()["nodes"] as? [[String: Any]] ?? []
+            return nodes.contains { $0["id"] as? String == id }
+        })
+        await node.stop()
+        #expect(node.process.terminationStatus == 0)
+    }
+}
+
+/// Polls `condition` until it holds or the timeout passes.
+func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if (try? await condition()) == true { return true }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    return try await condition()
+}
+
+/// A redis-server of the test's own, in the foreground as our child, so the test can kill it.
+struct RedisServerProcess {
+    let process: Process
+
+    init(port: Int) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
+        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Wait until it accepts connections.
+        for _ in 0..<100 {
+            if Self.accepts(port: port) { return }
+            usleep(20_000)
+        }
+    }
+
+    func kill() {
+        guard process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+}
