@@ -14,3 +14,12 @@ log "redis $COORD_TEST_REDIS_URL, postgres $COORD_TEST_DATABASE_URL"
 cd "$root"
 swift build --build-tests
 swift test --skip-build "$@"
+# A short, bounded fuzzing pass of the two wire parsers on every run (longer campaigns: run the
+# scripts by hand with more seconds). COORD_FUZZ_SECONDS=0 skips it.
+fuzz_seconds=${COORD_FUZZ_SECONDS:-10}
+if [ "$fuzz_seconds" -gt 0 ] && [ $# -eq 0 ]; then
+    log "fuzzing the HTTP and WebSocket parsers for ${fuzz_seconds}s each"
+    "$here/fuzz-http.sh" "$fuzz_seconds" > "$root/.build/fuzz-http.log" 2>&1 || { tail -n 40 "$root/.build/fuzz-http.log"; die "HTTP parser fuzzer found a crash"; }
+    "$here/fuzz-websocket.sh" "$fuzz_seconds" > "$root/.build/fuzz-websocket.log" 2>&1 || { tail -n 40 "$root/.build/fuzz-websocket.log"; die "WebSocket fuzzer found a crash"; }
+    grep -h "stat::number_of_executed_units" "$root/.build/fuzz-http.log" "$root/.build/fuzz-websocket.log" | sed 's/^/[fuzz] /' >&2 || true
+fi
