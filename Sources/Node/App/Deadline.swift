@@ -1,14 +1,33 @@
-/// Runs `body` but gives up after `timeout`, so a health check never hangs on a stuck dependency.
-/// Returns nil on timeout (the body's task is cancelled) and the body's result otherwise.
+import Synchronization
+
+/// Runs `body` but answers after `timeout` at the latest, so a health check never hangs on a stuck
+/// dependency. Returns nil on timeout. The body runs in its own task, which is cancelled on timeout
+/// and left to finish in the background: a task group would wait for it (a libpq connect cannot be
+/// interrupted), which is exactly the hang this exists to prevent.
 func withDeadline<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async -> T) async -> T? {
-    await withTaskGroup(of: T?.self) { group in
-        group.addTask { await body() }
-        group.addTask {
-            try? await Task.sleep(for: timeout)
-            return nil
+    let race = DeadlineRace<T>()
+    return await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
+        race.waiting.withLock { $0 = continuation }
+        let work = Task {
+            let value = await body()
+            race.finish(value)
         }
-        let first = await group.next() ?? nil
-        group.cancelAll()
-        return first
+        Task {
+            try? await Task.sleep(for: timeout)
+            if race.finish(nil) { work.cancel() }
+        }
+    }
+}
+
+/// The one continuation both the body and the timer race to resume; whoever comes first wins.
+private final class DeadlineRace<T: Sendable>: Sendable {
+    let waiting = Mutex<CheckedContinuation<T?, Never>?>(nil)
+
+    /// Resumes the caller with `value` unless someone already did; true if this call did.
+    @discardableResult
+    func finish(_ value: T?) -> Bool {
+        guard let continuation = waiting.withLock({ $0.take() }) else { return false }
+        continuation.resume(returning: value)
+        return true
     }
 }

@@ -8,19 +8,26 @@ import HTTP
 struct AuthMiddleware: HTTPMiddleware {
     let verifier: JWTVerifier
 
-    /// Paths under /api/v1 that do not take a JWT.
-    static func isPublic(_ path: Substring) -> Bool {
-        path.hasPrefix("/api/v1/external-services/webhook/")
+    /// The WebSocket endpoint: the only route that may take the token from the query string.
+    static let realtimeRoute = "/api/v1/realtime"
+
+    /// Route patterns under /api/v1 that do not take a JWT (providers sign webhooks instead).
+    static func isPublic(_ route: String) -> Bool {
+        route.hasPrefix("/api/v1/external-services/webhook/")
     }
 
+    /// Decided on the matched route pattern, not the raw path: the router ignores empty segments, so
+    /// `//api/v1/...` reaches the same handler and must not slip past a prefix check.
     func handle(_ request: HTTPRequest, context: RequestContext, next: HTTPNext) async throws -> HTTPResponse {
-        let path = request.path
-        guard path.hasPrefix("/api/v1/"), !Self.isPublic(path), request.method != "OPTIONS" else {
+        guard let route = context.routePattern, route.hasPrefix("/api/v1/"), !Self.isPublic(route),
+              request.method != "OPTIONS" else {
             return await next(request, context)
         }
         // Browsers cannot set headers on a WebSocket handshake: they send ?access_token= instead.
+        // Anywhere else a token in the URL would end up in proxy logs and browser history: refused.
         let header = request.headers["authorization"]
-        let fromQuery = header == nil ? request.query["access_token"] : nil
+        let isHandshake = route == Self.realtimeRoute && request.headers["upgrade"]?.lowercased() == "websocket"
+        let fromQuery = header == nil && isHandshake ? request.query["access_token"] : nil
         do {
             let claims: JWTClaims
             if let token = fromQuery {

@@ -11,6 +11,10 @@ final class MetricsRegistry: Sendable {
         var kind: Kind
         var buckets: [Double]
         var series: [String: Series] = [:]
+
+        mutating func update(_ key: String, _ body: (inout Series, [Double]) -> Void) {
+            body(&series[key, default: Series()], buckets)
+        }
     }
 
     /// One labelled time series of a family.
@@ -55,13 +59,8 @@ final class MetricsRegistry: Sendable {
 
     private func update(_ name: String, _ labels: [(String, String)], _ body: (inout Series, [Double]) -> Void) {
         let key = Self.labelString(labels)
-        families.withLock { f in
-            guard var family = f[name] else { return }
-            var series = family.series[key] ?? Series()
-            body(&series, family.buckets)
-            family.series[key] = series
-            f[name] = family
-        }
+        // Mutated in place: copying the family out and back would copy every series on each sample.
+        families.withLock { f in f[name]?.update(key, body) }
     }
 
     /// `{a="x",b="y"}` with Prometheus escaping, labels sorted so one series has one key.

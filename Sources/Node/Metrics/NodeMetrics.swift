@@ -6,6 +6,10 @@ enum NodeMetrics {
     static let startTime = "coordinator_start_time_seconds"
     static let redisConnections = "coordinator_redis_connections_ready"
 
+    /// Methods kept as a label value; any other token a client sends counts as "other", so clients
+    /// cannot grow the series set.
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
     static func describe(in metrics: MetricsRegistry) {
         metrics.describe(requests, .counter, help: "HTTP requests by method, route pattern and status.")
         metrics.describe(requestDuration, .histogram, help: "HTTP request latency in seconds by route pattern.")

@@ -9,7 +9,8 @@ extension NodeApp {
         router.use(AccessLogMiddleware())
         router.use(MetricsMiddleware { [metrics] observation in
             let seconds = Double(observation.duration.components.seconds) + Double(observation.duration.components.attoseconds) / 1e18
-            metrics.increment(NodeMetrics.requests, [("method", observation.method), ("route", observation.route),
+            let method = NodeMetrics.knownMethods.contains(observation.method) ? observation.method : "other"
+            metrics.increment(NodeMetrics.requests, [("method", method), ("route", observation.route),
                                                      ("status", String(observation.status))])
             metrics.observe(NodeMetrics.requestDuration, [("route", observation.route)], seconds)
         })

@@ -20,6 +20,9 @@ import Testing
             return .text("done")
         }
         router.post("/api/v1/external-services/webhook/:service") { _, _ in .text("webhook") }
+        // A route that forgets its own role check: the middleware alone must guard it.
+        router.get("/api/v1/forgot-to-check") { _, _ in .text("secret") }
+        router.get("/api/v1/realtime") { _, context in .text("hello \(try context.claims().subject)") }
         router.get("/healthz") { _, _ in .text("ok") }
         return router.build()
     }
@@ -66,6 +69,24 @@ import Testing
         let body = missing.1
         #expect(body.contains(#""code":"unauthorized""#))
         #expect(body.contains(#""requestId""#))
+    }
+
+    @Test func theMiddlewareGuardsEveryApiRouteWhateverThePathSpelling() async throws {
+        for path in ["/api/v1/forgot-to-check", "//api/v1/forgot-to-check", "/api//v1/forgot-to-check", "/api/v1//forgot-to-check/"] {
+            let (status, body, _) = try await call("GET", path, bearer: nil)
+            #expect(status == 401 || status == 404, "\(path) answered \(status) \(body)")
+            #expect(!body.contains("secret"), "\(path) leaked")
+        }
+    }
+
+    @Test func queryTokenOnlyOnTheWebSocketHandshake() async throws {
+        let valid = try token(role: .user)
+        let plain = try await responder().respond(to: HTTPRequest(method: "GET", target: "/api/v1/forgot-to-check?access_token=\(valid)"))
+        #expect(plain.status == 401)
+        let handshake = try await responder().respond(to: HTTPRequest(method: "GET", target: "/api/v1/realtime?access_token=\(valid)",
+                                                                     headers: ["Upgrade": "websocket"]))
+        #expect(handshake.status == 200)
+        #expect(String(decoding: handshake.bodyBytes ?? [], as: UTF8.self) == "hello ana")
     }
 
     @Test func webhooksAndOperationsRoutesNeedNoToken() async throws {

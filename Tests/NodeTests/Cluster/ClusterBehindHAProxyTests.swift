@@ -71,6 +71,7 @@ import Testing
 final class HAProxyProcess: Sendable {
     let port: Int
     let process: Process
+    let configFile: URL
 
     struct Failure: Error { var message: String }
 
@@ -87,15 +88,20 @@ final class HAProxyProcess: Sendable {
         generator.waitUntilExit()
         guard generator.terminationStatus == 0 else { throw Failure(message: "haproxy-config.sh exited \(generator.terminationStatus)") }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("haproxy-\(UUID().uuidString).cfg")
+        configFile = file
         try config.write(to: file)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/haproxy")
         process.arguments = ["-db", "-q", "-f", file.path]
         process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
     }
 
     func stop() {
         if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(at: configFile)
     }
+
+    deinit { stop() }
 }

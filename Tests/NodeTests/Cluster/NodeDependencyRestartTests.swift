@@ -8,7 +8,7 @@ import Testing
 @Suite struct NodeDependencyRestartTests {
     @Test func redisKilledAndRestartedWhileTheNodeRuns() async throws {
         let redisPort = ClosedPort.find()
-        var redis = try RedisServerProcess(port: redisPort)
+        var redis = try await RedisServerProcess(port: redisPort)
         let id = "restart-\(UInt32.random(in: 0...UInt32.max))"
         let node = try NodeProcess(environment: TestEnvironment.nodeEnvironment(id: id, extra: [
             "COORD_REDIS_URL": "redis://127.0.0.1:\(redisPort)",
@@ -19,6 +19,7 @@ import Testing
         #expect(try await eventually { try await TestHTTP.request(base + "/readyz").status == 200 })
 
         redis.kill()
+        try await Task.sleep(for: .milliseconds(100))
         let started = ContinuousClock.now
         let ready = try await TestHTTP.request(base + "/readyz")
         #expect(ready.status == 503)
@@ -29,7 +30,8 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(5), "answers must not hang while Redis is down")
         #expect(try await TestHTTP.request(base + "/healthz").status == 200)
 
-        redis = try RedisServerProcess(port: redisPort)
+        try await Task.sleep(for: .milliseconds(200))
+        redis = try await RedisServerProcess(port: redisPort)
         defer { redis.kill() }
         #expect(try await eventually(timeout: .seconds(20)) {
             try await TestHTTP.request(base + "/readyz").status == 200
@@ -59,23 +61,29 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
 struct RedisServerProcess {
     let process: Process
 
-    init(port: Int) throws {
+    struct NotStarted: Error, CustomStringConvertible {
+        var port: Int
+        var description: String { "redis-server did not accept connections on port \(port)" }
+    }
+
+    init(port: Int) async throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
         process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        // Wait until it accepts connections.
-        for _ in 0..<100 {
+        for _ in 0..<250 {
             if Self.accepts(port: port) { return }
-            usleep(20_000)
+            try await Task.sleep(for: .milliseconds(20))
         }
+        kill()
+        throw NotStarted(port: port)
     }
 
+    /// SIGKILL, like a crash; the exit is reaped by Foundation's monitor, so no blocking wait here.
     func kill() {
         guard process.isRunning else { return }
         Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
     }
 
     static func accepts(port: Int) -> Bool {

@@ -23,12 +23,8 @@ import Testing
         #expect(health.header("X-Request-Id") != nil)
 
         // Ready once migrations are confirmed (a moment after start).
-        var ready = try await TestHTTP.request(base + "/readyz")
-        for _ in 0..<50 where ready.status != 200 {
-            try await Task.sleep(for: .milliseconds(100))
-            ready = try await TestHTTP.request(base + "/readyz")
-        }
-        #expect(ready.status == 200, "\(ready.text)")
+        #expect(try await eventually(timeout: .seconds(20)) { try await TestHTTP.request(base + "/readyz").status == 200 }, "\(node.log)")
+        let ready = try await TestHTTP.request(base + "/readyz")
         #expect(try ready.json()["missing"] as? [String] == [])
 
         let status = try await TestHTTP.request(base + "/api/v1/external-services/status", bearer: token(.user))
@@ -70,7 +66,6 @@ import Testing
             "COORD_DATABASE_URL": "postgres://postgres@127.0.0.1:\(ClosedPort.find())/postgres",
         ])
         let node = try NodeProcess(environment: env)
-        defer { Task { await node.stop() } }
         let base = "http://127.0.0.1:\(try await node.waitForPort())"
         #expect(try await TestHTTP.request(base + "/healthz").status == 200)
 
@@ -117,22 +112,27 @@ enum ClusterMembershipProbe {
     }
 }
 
-/// A loopback port with no listener (bound then closed), for "dependency is down" cases.
+/// A loopback port with no listener, for "dependency is down" cases and for servers a test starts.
+/// Chosen below the kernel's ephemeral range (32768+): a client reconnecting to an ephemeral port can
+/// connect to itself, and the kernel may hand the port to someone else meanwhile.
 enum ClosedPort {
     static func find() -> Int {
+        for _ in 0..<1_000 {
+            let port = Int.random(in: 20_000..<32_000)
+            if !RedisServerProcess.accepts(port: port) && canBind(port) { return port }
+        }
+        return 31_999
+    }
+
+    static func canBind(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
     }
 }

@@ -63,6 +63,11 @@ final class NodeProcess: Sendable {
         try process.run()
     }
 
+    /// A test that threw before `stop()` must not leave a node running after the suite.
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
     var lines: [String] { collected.lines.withLock { $0 } }
     var log: String { lines.joined(separator: "\n") }
 
