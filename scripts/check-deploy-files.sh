@@ -18,8 +18,11 @@ ids = {services[n]["environment"]["COORD_NODE_ID"] for n in ("node-1", "node-2",
 assert ids == {"node-1", "node-2", "node-3"}, f"node ids not distinct: {ids}"
 print("docker-compose.yml: ok")
 PY
-haproxy -c -q -f "$root/deploy/haproxy.cfg" 2>/dev/null && echo "deploy/haproxy.cfg: ok"
+# The compose file's servers are Docker host names: unresolvable here, which HAProxy only warns about.
+haproxy -c -q -f "$root/deploy/haproxy.cfg" 2>/dev/null || die "deploy/haproxy.cfg is invalid (haproxy -c -f deploy/haproxy.cfg)"
+echo "deploy/haproxy.cfg: ok"
 cfg=$(mktemp)
+trap 'rm -f "$cfg"' EXIT
 "$here/haproxy-config.sh" 8080 8081 8082 8083 > "$cfg"
-haproxy -c -q -f "$cfg" && echo "generated haproxy config: ok"
-rm -f "$cfg"
+haproxy -c -q -f "$cfg" || die "the configuration from scripts/haproxy-config.sh is invalid"
+echo "generated haproxy config: ok"

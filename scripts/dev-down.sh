@@ -13,7 +13,8 @@ stop_pidfile() {
     pid=$(cat "$file")
     if kill -0 "$pid" 2>/dev/null; then
         kill -TERM "$pid" 2>/dev/null || true
-        for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        # Longer than the node's drain + shutdown grace (3 s + 10 s by default) before SIGKILL.
+        for i in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$pid" 2>/dev/null || true
     fi
     rm -f "$file"

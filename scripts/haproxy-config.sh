@@ -15,6 +15,9 @@ defaults
     # WebSockets stay open: a long tunnel timeout; nodes ping every 25 s.
     timeout tunnel 1h
     timeout http-request 10s
+    # A node that is draining or restarting refuses connections: try another one instead of a 503.
+    retries 3
+    option redispatch
 
 frontend coordinator
     bind 127.0.0.1:$listen

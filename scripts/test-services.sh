@@ -10,10 +10,13 @@ case "${1:-}" in
 start)
     dir=$(mktemp -d /tmp/coord-test.XXXXXX)
     chmod 755 "$dir"
+    # Whatever started is stopped again if a later step fails: no half-started leftovers.
+    trap 'stop_redis "$dir/redis"; stop_postgres "$dir/pg"; rm -rf "$dir"' EXIT
     redis_port=$(free_port)
-    pg_port=$(free_port)
     start_redis "$dir/redis" "$redis_port"
+    pg_port=$(free_port)   # chosen after Redis holds its port, so the two never collide
     PG_FSYNC=off start_postgres "$dir/pg" "$pg_port"
+    trap - EXIT
     echo "export COORD_TEST_DIR=$dir"
     echo "export COORD_TEST_REDIS_URL=redis://127.0.0.1:$redis_port"
     echo "export COORD_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:$pg_port/postgres"

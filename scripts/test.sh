@@ -8,8 +8,10 @@ root=$(cd "$here/.." && pwd)
 
 ensure_build_packages
 "$here/check-deploy-files.sh"
-eval "$("$here/test-services.sh" start)"
-trap '"$here/test-services.sh" stop "$COORD_TEST_DIR"' EXIT INT TERM
+services=$("$here/test-services.sh" start) || die "could not start the test Redis/PostgreSQL"
+eval "$services"
+trap '"$here/test-services.sh" stop "$COORD_TEST_DIR"' EXIT
+trap 'exit 130' INT TERM
 log "redis $COORD_TEST_REDIS_URL, postgres $COORD_TEST_DATABASE_URL"
 cd "$root"
 swift build --build-tests

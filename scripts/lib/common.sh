@@ -31,10 +31,11 @@ ensure_build_packages() {
 }
 
 # Prints a TCP port on 127.0.0.1 that nothing listens on right now (bash only: no python needed).
+# Below the kernel's ephemeral range (32768+), so no outgoing connection holds it meanwhile.
 free_port() {
     local port i
     for i in $(seq 1 200); do
-        port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+        port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 12000 ))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             echo "$port"
             return 0
@@ -70,6 +71,7 @@ stop_redis() {
     kill "$pid" 2>/dev/null || true
     local i
     for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
     rm -f "$dir/redis.pid"
 }
 

@@ -33,7 +33,10 @@ final class NodeApp: Sendable {
             throw ConfigurationError(variable: "COORD_REDIS_URL", problem: error.message)
         }
         do {
-            postgres = try PostgresClient(url: configuration.databaseURL)
+            var postgresConfiguration = try PostgresConfiguration(url: configuration.databaseURL)
+            // No statement may hold a pooled connection forever (the URL may still set its own).
+            if postgresConfiguration.statementTimeout == nil { postgresConfiguration.statementTimeout = .seconds(30) }
+            postgres = try PostgresClient(configuration: postgresConfiguration)
         } catch {
             throw ConfigurationError(variable: "COORD_DATABASE_URL", problem: error.message)
         }
@@ -53,6 +56,9 @@ final class NodeApp: Sendable {
     func run() async -> Int32 {
         var serverConfiguration = HTTPServerConfiguration(host: configuration.httpHost, port: configuration.httpPort)
         serverConfiguration.loopCount = configuration.eventLoopCount
+        // Keep a reserve of descriptors for Redis, PostgreSQL, logs and accept backoff.
+        let descriptors = FileDescriptorLimit.raiseToHardLimit()
+        serverConfiguration.maxConnections = max(64, min(serverConfiguration.maxConnections, descriptors - 256))
         let server: HTTPServer
         do {
             server = try HTTPServer(configuration: serverConfiguration, router: makeRouter())
@@ -68,8 +74,15 @@ final class NodeApp: Sendable {
             Task { await migrateUntilDone() },
             Task { await heartbeatForever() },
         ]
-        await server.shutdownOnSignal(deadline: .seconds(configuration.shutdownGraceSeconds))
+        await TerminationSignal.wait()
+        // Report not-ready first so the load balancer stops sending new work, then close.
+        readiness.draining.store(true, ordering: .releasing)
+        if configuration.drainSeconds > 0 {
+            logger.info("draining", ["seconds": .int(configuration.drainSeconds)])
+            try? await Task.sleep(for: .seconds(configuration.drainSeconds))
+        }
         logger.info("shutting down")
+        await server.shutdown(deadline: .seconds(configuration.shutdownGraceSeconds))
         for duty in duties { duty.cancel() }
         for duty in duties { await duty.value }
         do { try await membership.leave(nodeID: configuration.nodeID) } catch {

@@ -24,6 +24,8 @@ final class Readiness: Sendable {
     let postgres: PostgresClient
     /// Set once this node has seen the migrations applied (by itself or another node).
     let migrationsApplied = Atomic<Bool>(false)
+    /// Set on SIGTERM: the node finishes what it has but asks the load balancer for no more.
+    let draining = Atomic<Bool>(false)
     /// How long one dependency may take to answer before it counts as down.
     let checkTimeout: Duration
 
@@ -47,7 +49,8 @@ final class Readiness: Sendable {
             "postgres": await postgresCheck,
             "migrations": Check(ok: migrations, error: migrations ? nil : "migrations not applied yet"),
         ]
-        let missing = checks.filter { !$0.value.ok }.map(\.key).sorted()
+        var missing = checks.filter { !$0.value.ok }.map(\.key).sorted()
+        if draining.load(ordering: .acquiring) { missing.append("draining") }
         return Report(ready: missing.isEmpty, nodeId: nodeID, missing: missing, checks: checks)
     }
 

@@ -8,8 +8,10 @@ extension NodeConfiguration {
         devMode = try reader.bool("COORD_DEV_MODE", default: false)
         httpHost = reader.string("COORD_HTTP_HOST", default: "127.0.0.1")
         httpPort = try reader.int("COORD_HTTP_PORT", default: 8080, range: 0...65535)
-        let hostName = ProcessInfo.processInfo.hostName
-        nodeID = reader.string("COORD_NODE_ID", default: "\(hostName)-\(httpPort)")
+        // Long host names (pods, FQDNs) are cut so the default id always passes the check below.
+        let hostName = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "node"
+        let safeHost = String(hostName.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) }.prefix(40))
+        nodeID = reader.string("COORD_NODE_ID", default: "\(safeHost.isEmpty ? "node" : safeHost)-\(httpPort)")
         guard nodeID.count <= 64, nodeID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
             throw ConfigurationError(variable: "COORD_NODE_ID", problem: "must be 1-64 characters of letters, digits, '-', '_' or '.'")
         }
@@ -72,6 +74,7 @@ extension NodeConfiguration {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         eventLoopCount = try reader.int("COORD_EVENT_LOOPS", default: max(1, cores), range: 1...256)
         shutdownGraceSeconds = try reader.int("COORD_SHUTDOWN_GRACE_SECONDS", default: 10, range: 0...600)
+        drainSeconds = try reader.int("COORD_DRAIN_SECONDS", default: 0, range: 0...300)
     }
 
     /// `scheme://host[:port]` with no path: what browsers send as `Origin`.

@@ -21,6 +21,8 @@ struct NodeConfiguration: Sendable {
     var migrationsDirectory: URL
     var eventLoopCount: Int
     var shutdownGraceSeconds: Int
+    /// Seconds between SIGTERM and closing the listener, while /readyz says "draining".
+    var drainSeconds: Int
 
     /// The secret used in dev mode only; a node outside dev mode refuses to start without its own.
     static let devJWTSecret = "dev-only-secret-do-not-use-in-production"

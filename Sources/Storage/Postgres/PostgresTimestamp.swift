@@ -57,7 +57,11 @@ enum PostgresTimestamp {
             }
         }
         guard scanner.atEnd else { return nil }  // e.g. " BC": out of the range we store
-        let unixMicros = seconds * 1_000_000 + micros
+        // PostgreSQL stores years up to 294276: past ~294247 microseconds overflow Int64, and a value
+        // in the database must never trap the process that reads it.
+        let (scaled, overflowA) = seconds.multipliedReportingOverflow(by: 1_000_000)
+        let (unixMicros, overflowB) = scaled.addingReportingOverflow(micros)
+        guard !overflowA, !overflowB else { return nil }
         return Date(timeIntervalSince1970: Double(unixMicros) / 1_000_000)
     }
 

@@ -84,6 +84,23 @@ import Testing
         #expect(node.process.terminationStatus == 0)
     }
 
+    @Test func sigtermDrainsThenExits() async throws {
+        let node = try NodeProcess(environment: TestEnvironment.nodeEnvironment(
+            id: "drain-\(UInt32.random(in: 0...UInt32.max))", extra: ["COORD_DRAIN_SECONDS": "2"]))
+        let base = "http://127.0.0.1:\(try await node.waitForPort())"
+        #expect(try await eventually(timeout: .seconds(20)) { try await TestHTTP.request(base + "/readyz").status == 200 })
+        node.signal(SIGTERM)
+        // While draining: still serving, but not ready, so the balancer sends no new work.
+        #expect(try await eventually(timeout: .seconds(2)) {
+            let ready = try await TestHTTP.request(base + "/readyz")
+            let missing = try ready.json()["missing"] as? [String] ?? []
+            return ready.status == 503 && missing.contains("draining")
+        })
+        #expect(try await TestHTTP.request(base + "/healthz").status == 200)
+        #expect(await node.waitForExit(timeout: .seconds(20)) == 0, "\(node.log)")
+        #expect(node.log.contains("\"msg\":\"draining\""))
+    }
+
     @Test func badConfigurationExitsWithTheVariableNamed() async throws {
         var env = try TestEnvironment.nodeEnvironment(id: "bad")
         env["COORD_HTTP_PORT"] = "not-a-port"

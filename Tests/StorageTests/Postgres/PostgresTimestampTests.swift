@@ -19,7 +19,8 @@ import Testing
         #expect(Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) == unixMicros)
     }
 
-    @Test(arguments: ["", "2026-13-01", "2026-11-29 6:53:22", "2026-11-29 06:53:22.1234567+00", "0044-03-15 BC", "garbage"])
+    @Test(arguments: ["", "2026-13-01", "2026-11-29 6:53:22", "2026-11-29 06:53:22.1234567+00", "0044-03-15 BC", "garbage",
+                      "294276-12-31 23:59:59.999999+00"])
     func rejectsOtherText(text: String) {
         #expect(PostgresTimestamp.parse(text) == nil)
     }
