@@ -5,10 +5,15 @@ import Synchronization
 /// Lets a cancelled task stop the statement its worker thread is running: it tracks which request's
 /// statement is in flight and sends libpq's cancel request for it (`PQcancel` is thread-safe).
 final class PostgresCancelKey: Sendable {
-    /// A PGcancel pointer. `@unchecked Sendable` is safe because libpq documents `PQcancel` as
-    /// thread-safe on a PGcancel, and we only use or free it while holding `state`'s lock.
-    private struct CancelHandle: @unchecked Sendable {
+    /// A PGcancel pointer, freed when the last reference goes. `@unchecked Sendable` is safe because
+    /// libpq documents `PQcancel` as thread-safe on a PGcancel, the pointer is immutable, and it is
+    /// freed only in `deinit`, when no thread can be using it any more. Reference counting lets a
+    /// canceller call `PQcancel` (which blocks on a socket) outside `state`'s lock while a reconnect
+    /// swaps in a new handle.
+    private final class CancelHandle: @unchecked Sendable {
         let pointer: OpaquePointer
+        init(_ pointer: OpaquePointer) { self.pointer = pointer }
+        deinit { PQfreeCancel(pointer) }
     }
 
     private struct State {
@@ -22,10 +27,7 @@ final class PostgresCancelKey: Sendable {
     /// Called by the session on connect/close; frees the previous handle.
     func replace(with newHandle: OpaquePointer?) {
         let wrapped = newHandle.map(CancelHandle.init)
-        state.withLock { state in
-            if let current = state.handle { PQfreeCancel(current.pointer) }
-            state.handle = wrapped
-        }
+        state.withLock { $0.handle = wrapped }
     }
 
     /// Worker thread, right before sending a statement: refuses if its request was already cancelled
@@ -50,19 +52,18 @@ final class PostgresCancelKey: Sendable {
         request.markRequested()
         Thread.detachNewThread { [self] in
             for _ in 0..<10 {
-                let sent = state.withLock { state -> Bool in
-                    guard let handle = state.handle, state.inFlight === request else { return false }
-                    var errorBuffer = [CChar](repeating: 0, count: 256)
-                    _ = PQcancel(handle.pointer, &errorBuffer, Int32(errorBuffer.count))
-                    return true
+                let handle = state.withLock { state -> CancelHandle? in
+                    state.inFlight === request ? state.handle : nil
                 }
-                guard sent else { return }
+                guard let handle else { return }
+                // Outside the lock: PQcancel connects to the server and may block for a while.
+                var errorBuffer = [CChar](repeating: 0, count: 256)
+                _ = PQcancel(handle.pointer, &errorBuffer, Int32(errorBuffer.count))
                 Thread.sleep(forTimeInterval: 0.1)
             }
         }
     }
 
-    deinit { replace(with: nil) }
 }
 
 /// One `PostgresWorker.run` call's cancellation flag, shared by the caller and the worker thread.
