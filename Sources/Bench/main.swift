@@ -14,6 +14,7 @@ case "redis":
 default:
     print("""
         usage: coordinator-bench redis --url redis://host:port [--tasks N] [--seconds S] [--connections C]
+                                  [--executor global|loops] [--tests incr,evalsha]
         """)
     exit(arguments.isEmpty ? 0 : 2)
 }
