@@ -35,7 +35,7 @@ final class RedisSpinLock<Value: Sendable>: @unchecked Sendable {
             var spins = 0
             while locked.load(ordering: .relaxed) {
                 spins += 1
-                if spins >= 200 {
+                if spins >= 4000 {
                     sched_yield()
                     spins = 0
                 }
