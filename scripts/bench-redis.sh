@@ -46,7 +46,8 @@ for round in $(seq 1 "$ROUNDS"); do
     r_incr=$(redis-benchmark -h 127.0.0.1 -p "$port" -c "$CONNECTIONS" -P "$DEPTH" -n "$REQUESTS" -t incr -q | rps)
     r_evalsha=$(redis-benchmark -h 127.0.0.1 -p "$port" -c "$CONNECTIONS" -P "$DEPTH" -n $((REQUESTS / 3)) -q \
         evalsha "$sha" 1 bench:key | rps)
-    log "round $round: ours incr=$incr evalsha=$evalsha; redis-benchmark incr=$r_incr evalsha=$r_evalsha"
+    log "round $round: ours incr=$incr evalsha=$evalsha; redis-benchmark incr=$r_incr evalsha=$r_evalsha" \
+        "(load $(cut -d' ' -f1 /proc/loadavg))"
     ours_incr=$(max "$ours_incr" "$incr"); ours_evalsha=$(max "$ours_evalsha" "$evalsha")
     ref_incr=$(max "$ref_incr" "$r_incr"); ref_evalsha=$(max "$ref_evalsha" "$r_evalsha")
 done
@@ -57,4 +58,5 @@ for test in incr evalsha; do
     printf '%-8s %16s %18s %7s\n' "$test" "${!o_var}" "${!r_var}" \
         "$(awk -v o="${!o_var}" -v r="${!r_var}" 'BEGIN { printf "%.2f", (r > 0 ? o / r : 0) }')"
 done
-echo "(best of $ROUNDS rounds; tasks=$TASKS connections=$CONNECTIONS depth=$DEPTH seconds=$BENCH_SECONDS)"
+echo "(best of $ROUNDS rounds; tasks=$TASKS connections=$CONNECTIONS depth=$DEPTH seconds=$BENCH_SECONDS;" \
+    "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -11,9 +11,20 @@ case "redis":
         FileHandle.standardError.write(Data("coordinator-bench redis: \(error)\n".utf8))
         exit(1)
     }
+case "resume-floor":
+    var tasks = 100, seconds = 2.0
+    var rest = Array(arguments.dropFirst())
+    while rest.count >= 2 {
+        if rest[0] == "--tasks", let value = Int(rest[1]), value > 0 { tasks = value }
+        if rest[0] == "--seconds", let value = Double(rest[1]), value > 0 { seconds = value }
+        rest.removeFirst(2)
+    }
+    await ResumeFloorBenchmark(tasks: tasks, seconds: seconds).run()
 default:
     print("""
         usage: coordinator-bench redis --url redis://host:port [--tasks N] [--seconds S] [--connections C]
+                                  [--executor global|loops] [--tests incr,evalsha]
+               coordinator-bench resume-floor [--tasks N] [--seconds S]
         """)
     exit(arguments.isEmpty ? 0 : 2)
 }

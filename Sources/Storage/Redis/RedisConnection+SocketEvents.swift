@@ -78,9 +78,12 @@ extension RedisConnection {
         worker.machine.connectionClosed(error, now: .now, into: &worker.actions)
     }
 
+    /// One read, not a loop until EAGAIN: `wakePending` keeps the pipe to a byte or two, and
+    /// anything left makes the next poll return at once, so the second read (one system call per
+    /// wake-up, thousands per second) buys nothing.
     func drainWakePipe() {
         var scratch: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        while withUnsafeMutableBytes(of: &scratch, { read(wakeRead, $0.baseAddress, $0.count) }) > 0 {}
+        _ = withUnsafeMutableBytes(of: &scratch) { read(wakeRead, $0.baseAddress, $0.count) }
     }
 
     static func timeoutMilliseconds(until deadline: ContinuousClock.Instant?) -> Int32 {

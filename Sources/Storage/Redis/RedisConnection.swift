@@ -45,7 +45,7 @@ final class RedisConnection: Sendable {
     }
 
     let configuration: RedisConfiguration
-    let shared: Mutex<Shared>
+    let shared: RedisSpinLock<Shared>
     /// The state machine is created from these inside the connection thread, which alone owns it.
     let settings: Machine.Settings
     /// Mirrors `machine.isReady` so routing can skip a down connection without taking its lock.
@@ -75,7 +75,7 @@ final class RedisConnection: Sendable {
             endpoint: "\(configuration.host):\(configuration.port)", connectTimeout: configuration.connectTimeout,
             commandTimeout: configuration.commandTimeout, backoff: configuration.backoff, handshake: handshake,
             isSubscriber: isSubscriber)
-        shared = Mutex(Shared())
+        shared = RedisSpinLock(Shared())
         self.settings = settings
         (wakeRead, wakeWrite) = try RedisSocket.makeWakePipe()
         self.extraHandshake = extraHandshake
