@@ -121,6 +121,8 @@ extension RedisConnection {
 
     /// Carries out the machine's actions, including those that further actions produce.
     func perform(_ worker: inout Worker) {
+        // Health first: a caller woken by a failure below must already see the same state in `health`.
+        publish(&worker)
         var completed = 0
         defer { if completed > 0 { inFlight.wrappingSubtract(completed, ordering: .relaxed) } }
         var index = 0
