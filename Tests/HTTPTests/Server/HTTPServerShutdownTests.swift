@@ -35,6 +35,8 @@ import Testing
         #expect(response.status == 200)
         #expect(response.text == "slept 400")
         #expect(response.headers["connection"] == "close")
+        // A real client closes its end after `Connection: close`; the server lingers until then.
+        busy.hangUp()
         #expect(try await idle.closedByPeer())
         await stopped
         #expect(ContinuousClock.now - start < .seconds(3))
