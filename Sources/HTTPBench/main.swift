@@ -4,8 +4,8 @@
 import Foundation
 import HTTP
 
-/// Built outside top-level code on purpose: closures formed in main.swift's top level are isolated to
-/// the main actor, so every request would hop to the main thread.
+/// Built outside top-level code on purpose, so route closures cannot pick up main-actor isolation from
+/// main.swift's top level (which would make requests hop to the main thread).
 func makeRouter() -> Router {
     var router = Router()
     let body = Array(#"{"status":"ok"}"#.utf8)
