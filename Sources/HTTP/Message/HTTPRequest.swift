@@ -21,9 +21,14 @@ public struct HTTPRequest: Sendable {
     public var target: String { head.target }
     public var headers: HTTPHeaders { head.headers }
 
-    /// The raw (still percent-encoded) path: the target up to `?` or `#`.
+    /// The raw (still percent-encoded) path: the target up to `?` or `#` (for an absolute-form
+    /// target, `http://host/p?q`, the part after the authority).
     public var path: Substring {
-        let t = head.target
+        var t = head.target[...]
+        if !t.hasPrefix("/"), let colon = t.firstIndex(of: ":"), t[colon...].hasPrefix("://") {
+            let afterAuthority = t[t.index(colon, offsetBy: 3)...]
+            t = afterAuthority.firstIndex(of: "/").map { afterAuthority[$0...] } ?? "/"
+        }
         if let cut = t.utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) {
             return t[t.startIndex..<cut]
         }

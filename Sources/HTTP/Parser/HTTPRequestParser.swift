@@ -112,6 +112,8 @@ public struct HTTPRequestParser: Sendable {
                 }
                 guard head.headers.count < limits.maxHeaderCount else { throw HTTPParseError(.tooManyHeaders) }
                 let field = try parseFieldLine(line)
+                // Drop the state's copy first so appending does not copy the header array every line.
+                state = .requestLine(emptyLines: 0)
                 head.headers.add(field.name, field.value)
                 state = .headers(head)
             case .endOfHead(let framing):

@@ -1,6 +1,21 @@
 /// Collects routes and middleware, then `build()`s an immutable responder.
 ///
-/// Middleware run in the order they were added, the first added being the outermost.
+///     var router = Router()
+///     router.use(RequestIDMiddleware())                        // outermost
+///     router.use(AccessLogMiddleware())
+///     router.use(MetricsMiddleware { observation in ... })
+///     router.use(CORSMiddleware(allowedOrigins: ["https://dash.example.com"]))
+///     router.get("/api/v1/items/:id") { request, context in
+///         .text(try context.parameter("id"))
+///     }
+///     router.post("/api/v1/items") { request, context in
+///         let body = try request.decodeJSON(NewItem.self)     // 400 naming the field on bad input
+///         return try .json(Created(id: body.name), status: 201)
+///     }
+///     router.webSocket("/api/v1/realtime") { request, context in MyHandler() }
+///
+/// Middleware run in the order they were added, the first added being the outermost. Unknown paths are
+/// 404, known paths with another method 405 with `Allow`; HEAD falls back to GET.
 public struct Router: Sendable {
     var trie = RouteTrie()
     var middleware: [any HTTPMiddleware] = []

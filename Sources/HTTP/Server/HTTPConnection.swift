@@ -41,6 +41,8 @@ final class HTTPConnection: SelectableHandler, @unchecked Sendable {
     var readEOF = false
     var writeShutDown = false
     var shuttingDown = false
+    /// Set while `processInput` runs, to make it non-reentrant.
+    var processingInput = false
     var timer: ScheduledTask?
     /// Streaming writers waiting for the socket to drain.
     var writeWaiters: [CheckedContinuation<Bool, Never>] = []
@@ -125,6 +127,11 @@ final class HTTPConnection: SelectableHandler, @unchecked Sendable {
 
     /// Parses buffered bytes while no request is in flight (pipelined requests wait in the parser).
     func processInput() {
+        // A handler that completes synchronously (immediate task) finishes its response inside this
+        // loop; the outer call carries on with the next pipelined request instead of recursing.
+        guard !processingInput else { return }
+        processingInput = true
+        defer { processingInput = false }
         // A client that pipelines without reading our answers must not make us queue answers forever.
         while phase == .reading && pending.byteCount < server.configuration.maxPendingOutputBytes {
             let event: HTTPParserEvent?
@@ -164,8 +171,9 @@ final class HTTPConnection: SelectableHandler, @unchecked Sendable {
         body = []
         let responder = server.responder
         let loop = self.loop
-        // Handlers run on this loop (task executor preference) unless they hop elsewhere themselves.
-        Task(executorPreference: loop) {
+        // Handlers start right here on the loop's thread (an immediate task) and, after any suspension,
+        // resume on this loop (task executor preference) unless they hop elsewhere themselves.
+        Task.immediate(executorPreference: loop) {
             let response = await responder.respond(to: request)
             if loop.inEventLoop {
                 self.writeResponse(response, for: head)

@@ -8,6 +8,10 @@ import Synchronization
 ///     try server.start()
 ///     print(server.localPort)
 ///     await server.shutdown(deadline: .seconds(10))
+///
+/// Each connection lives on one event loop; its handler runs as a task that prefers that loop, so a
+/// handler that never suspends elsewhere costs no thread hop. Handlers must therefore not block (no
+/// sleeping, no blocking I/O): await instead, and results hop back to the connection's loop by themselves.
 public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     let group: EventLoopGroup

@@ -42,6 +42,8 @@ import Testing
         #expect(request.query["flag"] == "")
         #expect(request.query["e"] == "%zz")
         #expect(request.path == "/q")
+        #expect(HTTPRequest(method: "GET", target: "http://example.com/a/b?c=d").path == "/a/b")
+        #expect(HTTPRequest(method: "GET", target: "http://example.com").path == "/")
     }
 
     @Test func middlewareRunsInOrderAndDecoratesErrors() async {

@@ -75,6 +75,19 @@ import Testing
         }
     }
 
+    @Test func serverHeaderIsOptional() async throws {
+        try await withTestServer(router: testRouter(), configure: { $0.serverName = "coordinator" }) { _, port in
+            let client = try await TestClient.open(port)
+            try await client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await client.response().headers["server"] == "coordinator")
+        }
+        try await withTestServer(router: testRouter()) { _, port in
+            let client = try await TestClient.open(port)
+            try await client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await client.response().headers["server"] == nil)
+        }
+    }
+
     @Test func connectionCloseIsHonoured() async throws {
         try await withTestServer(router: testRouter()) { _, port in
             let client = try await TestClient.open(port)

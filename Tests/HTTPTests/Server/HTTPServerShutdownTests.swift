@@ -6,7 +6,14 @@ import Testing
     @Test func inFlightRequestFinishesAndIdleConnectionCloses() async throws {
         var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.loopCount = 2
-        let server = try HTTPServer(configuration: configuration, router: testRouter())
+        let started = HookFlag()
+        var router = testRouter()
+        router.get("/slow") { _, _ in
+            started.set()
+            try await Task.sleep(for: .milliseconds(400))
+            return .text("slept 400")
+        }
+        let server = try HTTPServer(configuration: configuration, router: router)
         try server.start()
         let port = try #require(server.localPort)
 
@@ -15,8 +22,9 @@ import Testing
         #expect(try await idle.response().status == 200)
 
         let busy = try await TestClient.open(port)
-        try await busy.send("GET /sleep/400 HTTP/1.1\r\nHost: t\r\n\r\n")
-        try await Task.sleep(for: .milliseconds(100))
+        try await busy.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+        // Shut down only once the request is really in flight.
+        while !started.value { try await Task.sleep(for: .milliseconds(5)) }
 
         let hookRan = HookFlag()
         server.onShutdown { hookRan.set() }
@@ -27,6 +35,8 @@ import Testing
         #expect(response.status == 200)
         #expect(response.text == "slept 400")
         #expect(response.headers["connection"] == "close")
+        // A real client closes its end after `Connection: close`; the server lingers until then.
+        busy.hangUp()
         #expect(try await idle.closedByPeer())
         await stopped
         #expect(ContinuousClock.now - start < .seconds(3))

@@ -118,6 +118,30 @@ import Testing
         #expect(recorder.closeCode.withLock { $0 } == 1001)
     }
 
+    @Test func outboundQueueIsBoundedForASlowReader() async throws {
+        let recorder = Recorder()
+        try await withTestServer(router: Self.router(recorder: recorder), configure: { $0.webSocket.maxOutboundMessages = 4 }) { _, port in
+            let client = try await TestClient.open(port)
+            #expect(try await client.upgrade("/rec").status == 101)
+            try await client.sendText("hi")
+            #expect(try await client.frame()?.payload == Array("echo:hi".utf8))
+            let outbound = try #require(recorder.outbound.withLock { $0 })
+            // The client reads nothing while 300 x 64 KiB are pushed: far more than socket buffers hold.
+            let results = await Task.detached {
+                (0..<300).map { _ in outbound.send(binary: [UInt8](repeating: 7, count: 65_536)) }
+            }.value
+            #expect(results.contains(.queueFull))
+            #expect(results.contains(.enqueued))
+            #expect(outbound.queued.load(ordering: .relaxed) <= 4)
+            // What was accepted is still delivered intact and in order.
+            let accepted = results.filter { $0 == .enqueued }.count
+            for _ in 0..<accepted {
+                let frame = try #require(try await client.frame())
+                #expect(frame.opcode == .binary && frame.payload.count == 65_536)
+            }
+        }
+    }
+
     @Test func silentPeerIsPingedThenDropped() async throws {
         try await withTestServer(router: Self.router(), configure: {
             $0.webSocket.pingInterval = .milliseconds(100)

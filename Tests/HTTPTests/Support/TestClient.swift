@@ -34,10 +34,9 @@ final class TestClient: @unchecked Sendable {
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard result == 0 else {
-            Glibc.close(fd)
-            throw Failure(description: "connect failed: errno \(errno)")
-        }
+        // No close here: a class whose init throws after full initialization still runs deinit, and a
+        // second close could hit a descriptor another test has opened meanwhile.
+        guard result == 0 else { throw Failure(description: "connect failed: errno \(errno)") }
     }
 
     deinit { Glibc.close(fd) }
@@ -47,6 +46,16 @@ final class TestClient: @unchecked Sendable {
 
     static func open(_ port: Int, timeoutSeconds: Int = 5) async throws -> TestClient {
         try await offPool { try TestClient(port: port, timeoutSeconds: timeoutSeconds) }
+    }
+
+    /// Connects and sends `first` on the same thread at once, for tests whose clock starts at accept.
+    static func open(_ port: Int, sending first: String) async throws -> TestClient {
+        try await offPool {
+            let client = try TestClient(port: port)
+            let sent = Array(first.utf8).withUnsafeBytes { Glibc.send(client.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard sent == first.utf8.count else { throw Failure(description: "send failed") }
+            return client
+        }
     }
 
     /// Runs blocking work on a fresh thread.
