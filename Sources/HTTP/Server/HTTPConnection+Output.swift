@@ -108,7 +108,10 @@ extension HTTPConnection {
         let waiters = writeWaiters
         writeWaiters = []
         for waiter in waiters { waiter.resume(returning: false) }
-        webSocket?.connectionClosed()
+        if let driver = webSocket {
+            driver.connectionClosed()
+            server.openWebSockets.wrappingSubtract(1, ordering: .relaxed)
+        }
         webSocket = nil
         server.registries[loop.index].remove(self)
         server.releaseConnection()

@@ -77,6 +77,9 @@ public final class HTTPServer: Sendable {
     /// Open connections right now (HTTP and WebSocket).
     public var openConnections: Int { context.openConnections.load(ordering: .relaxed) }
 
+    /// Open WebSocket connections right now (included in `openConnections`).
+    public var openWebSockets: Int { context.openWebSockets.load(ordering: .relaxed) }
+
     /// Runs `hook` at the start of `shutdown`, e.g. to tell WebSocket rooms the node is leaving.
     public func onShutdown(_ hook: @escaping @Sendable () async -> Void) {
         hooks.withLock { $0.append(hook) }

@@ -8,6 +8,8 @@ final class ServerContext: Sendable {
     let loops: [EventLoop]
     let registries: [LoopConnections]
     let openConnections = Atomic<Int>(0)
+    /// Connections upgraded to WebSocket and not yet closed (a subset of `openConnections`).
+    let openWebSockets = Atomic<Int>(0)
     let shuttingDown = Atomic<Bool>(false)
     private let nextLoop = Atomic<Int>(0)
 

@@ -8,6 +8,7 @@ extension HTTPConnection {
         enqueue(out)
         guard phase != .closed else { return }
         phase = .webSocket
+        server.openWebSockets.wrappingAdd(1, ordering: .relaxed)
         timer?.cancel()
         timer = nil
         let driver = WebSocketConnection(connection: self, configuration: server.configuration.webSocket)

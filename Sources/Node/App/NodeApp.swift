@@ -50,7 +50,10 @@ final class NodeApp: Sendable {
         NodeMetrics.describe(in: metrics)
     }
 
-    func serverConnections() -> Int { server.withLock { $0?.openConnections ?? 0 } }
+    /// Open connections and, among them, WebSockets (zero before the server starts).
+    func serverConnections() -> (all: Int, webSockets: Int) {
+        server.withLock { ($0?.openConnections ?? 0, $0?.openWebSockets ?? 0) }
+    }
 
     /// Serves until a signal arrives; returns the process exit status.
     func run() async -> Int32 {

@@ -3,6 +3,7 @@ enum NodeMetrics {
     static let requests = "coordinator_http_requests_total"
     static let requestDuration = "coordinator_http_request_duration_seconds"
     static let openConnections = "coordinator_open_connections"
+    static let webSocketConnections = "coordinator_websocket_connections"
     static let startTime = "coordinator_start_time_seconds"
     static let redisConnections = "coordinator_redis_connections_ready"
 
@@ -14,6 +15,7 @@ enum NodeMetrics {
         metrics.describe(requests, .counter, help: "HTTP requests by method, route pattern and status.")
         metrics.describe(requestDuration, .histogram, help: "HTTP request latency in seconds by route pattern.")
         metrics.describe(openConnections, .gauge, help: "Open client connections (HTTP and WebSocket).")
+        metrics.describe(webSocketConnections, .gauge, help: "Open WebSocket connections.")
         metrics.describe(startTime, .gauge, help: "Unix time the node started, in seconds.")
         metrics.describe(redisConnections, .gauge, help: "Redis connections that are up and authenticated.")
     }

@@ -22,7 +22,9 @@ extension NodeApp {
             return try HTTPResponse.json(report, status: report.ready ? 200 : 503, headers: headers)
         }
         router.get("/metrics") { [self] _, _ in
-            metrics.set(NodeMetrics.openConnections, to: Double(serverConnections()))
+            let connections = serverConnections()
+            metrics.set(NodeMetrics.openConnections, to: Double(connections.all))
+            metrics.set(NodeMetrics.webSocketConnections, to: Double(connections.webSockets))
             metrics.set(NodeMetrics.startTime, to: startedAt.timeIntervalSince1970.rounded())
             metrics.set(NodeMetrics.redisConnections, to: Double(redis.health.connectedConnections))
             return HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],

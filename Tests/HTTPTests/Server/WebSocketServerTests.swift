@@ -13,6 +13,11 @@ import Testing
         func onClose(code: WebSocketCloseCode?, reason: String) async { closeCode.withLock { $0 = code?.rawValue } }
     }
 
+    static func waitFor(_ condition: () -> Bool) async -> Bool {
+        for _ in 0..<300 where !condition() { try? await Task.sleep(for: .milliseconds(10)) }
+        return condition()
+    }
+
     static func router(recorder: Recorder = Recorder()) -> Router {
         var router = testRouter()
         router.webSocket("/ws", isOriginAllowed: { $0 == nil || $0 == "https://ok.example" }) { _, _ in EchoWebSocketHandler() }
@@ -42,14 +47,17 @@ import Testing
 
     @Test func clientCloseIsEchoedAndTCPClosed() async throws {
         let recorder = Recorder()
-        try await withTestServer(router: Self.router(recorder: recorder)) { _, port in
+        try await withTestServer(router: Self.router(recorder: recorder)) { server, port in
             let client = try await TestClient.open(port)
             #expect(try await client.upgrade("/rec").status == 101)
+            // Counted on the loop right after the 101 is queued: poll rather than race it.
+            #expect(await Self.waitFor { server.openWebSockets == 1 })
             try await client.send(try WebSocketFrameEncoder.close(code: .normalClosure, maskingKey: TestClient.mask))
             #expect(TestClient.closeCode(try await client.frame()) == 1000)
             #expect(try await client.closedByPeer())
             try await Task.sleep(for: .milliseconds(50))
             #expect(recorder.closeCode.withLock { $0 } == 1000)
+            #expect(await Self.waitFor { server.openWebSockets == 0 })
         }
     }
 

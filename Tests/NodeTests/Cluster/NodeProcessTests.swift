@@ -40,7 +40,10 @@ import Testing
         #expect(metrics.status == 200)
         #expect(metrics.text.contains("coordinator_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"))
         #expect(metrics.text.contains("coordinator_http_request_duration_seconds_bucket"))
-        #expect(metrics.text.contains("coordinator_open_connections"))
+        // At least this test's own connection is open while it asks.
+        let open = metrics.text.split(separator: "\n").first { $0.hasPrefix("coordinator_open_connections ") }
+        #expect(open.flatMap { Int($0.split(separator: " ").last ?? "") }.map { $0 >= 1 } == true, "\(open ?? "missing")")
+        #expect(metrics.text.contains("coordinator_websocket_connections 0\n"))
 
         let page = try await TestHTTP.request(base + "/")
         #expect(page.status == 200)
