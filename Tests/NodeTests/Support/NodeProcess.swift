@@ -14,6 +14,8 @@ final class NodeProcess: Sendable {
         let lines = Mutex<[String]>([])
         let port = Mutex<Int?>(nil)
         let pending = Mutex<Data>(Data())
+        /// The output pipe reached end of file: every line the process wrote has been collected.
+        let finished = Mutex<Bool>(false)
     }
 
     private let collected = Collected()
@@ -41,7 +43,11 @@ final class NodeProcess: Sendable {
         let handle = pipe.fileHandleForReading
         handle.readabilityHandler = { [collected] h in
             let chunk = h.availableData
-            if chunk.isEmpty { h.readabilityHandler = nil; return }
+            if chunk.isEmpty {
+                h.readabilityHandler = nil
+                collected.finished.withLock { $0 = true }
+                return
+            }
             let lines: [String] = collected.pending.withLock { data in
                 data.append(chunk)
                 var out: [String] = []
@@ -82,11 +88,17 @@ final class NodeProcess: Sendable {
         throw StartError(description: "node did not listen within \(timeout):\n\(log)")
     }
 
-    /// Waits until the process has exited and returns its status (or nil on timeout).
+    /// Waits until the process has exited and its output is fully read; returns its status (or nil on
+    /// timeout). Without the second wait a test could look at the log before the last lines arrive.
     func waitForExit(timeout: Duration = .seconds(20)) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if !process.isRunning { return process.terminationStatus }
+            if !process.isRunning {
+                while !collected.finished.withLock({ $0 }) && ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+                return process.terminationStatus
+            }
             try? await Task.sleep(for: .milliseconds(20))
         }
         return nil
