@@ -88,6 +88,7 @@ extension RedisConnectionStateMachine {
         case .backingOff(let until): earliest = until
         default: break
         }
+        if let stalled = stallDeadline { earliest = earliest.map { min($0, stalled) } ?? stalled }
         var index = max(timeoutCursor, head)
         while index < pending.count {
             if pending[index].waiter != nil, pending[index].handshake == nil {

@@ -254,4 +254,56 @@ import Testing
         machine.tick(now: t0 + .seconds(100), into: &actions)
         #expect(actions.isEmpty)
     }
+    func tick(_ machine: inout Machine, at now: ContinuousClock.Instant) -> [Machine.Action] {
+        var actions: [Machine.Action] = []
+        machine.tick(now: now, into: &actions)
+        return actions
+    }
+
+    /// A connection a NAT dropped silently stays "connected": after three command timeouts with
+    /// a command waiting and not one byte received, it is declared dead, its waiters fail with
+    /// connectionLost and it reconnects (timeouts alone would keep it up for ~15 minutes).
+    @Test func silentConnectionWithCommandsWaitingIsDeclaredDeadAndReplaced() {
+        var machine = readyMachine()
+        _ = send(&machine, 1, "GET a", at: t0)
+        #expect(tick(&machine, at: t0 + .seconds(2)) == [
+            .complete(1, .failure(RedisError(.timeout, "no reply from Redis within 2.0 seconds")))])
+        _ = send(&machine, 2, "GET b", at: t0 + .seconds(5))
+        #expect(machine.nextDeadline == t0 + .seconds(6), "the stall deadline must wake the connection thread")
+        #expect(tick(&machine, at: t0 + .milliseconds(5999)).isEmpty)
+        let actions = tick(&machine, at: t0 + .seconds(6))
+        let dead = RedisError(.connectionLost, "no reply from Redis at h:1 for 6.0 seconds while commands waited: "
+                              + "connection presumed dead")
+        #expect(actions == [.complete(2, .failure(dead)), .closeSocket, .disconnected(dead)])
+        #expect(machine.state == .backingOff(until: t0 + .seconds(6) + .milliseconds(100)))
+        #expect(tick(&machine, at: t0 + .seconds(7)) == [.connect], "it reconnects after the backoff")
+    }
+
+    /// A slow reply that IS arriving (bytes received, reply not complete yet) proves the
+    /// connection alive: its caller times out, but the connection stays and the reply is discarded.
+    @Test func slowReplyStillArrivingKeepsTheConnection() {
+        var machine = readyMachine()
+        _ = send(&machine, 1, "GET big", at: t0)
+        _ = tick(&machine, at: t0 + .seconds(2))
+        machine.bytesReceived(now: t0 + .seconds(4))
+        #expect(tick(&machine, at: t0 + .seconds(6)).isEmpty)
+        machine.bytesReceived(now: t0 + .seconds(9))
+        #expect(machine.nextDeadline == t0 + .seconds(15))
+        #expect(tick(&machine, at: t0 + .seconds(14)).isEmpty)
+        #expect(machine.isReady)
+        #expect(reply(&machine, .bulkString([1]), at: t0 + .seconds(14)).isEmpty)
+        #expect(machine.nextDeadline == nil)
+    }
+
+    /// Silence while nothing is waiting is just an idle connection; a command sent later is given
+    /// its full stall time from when it was sent, not from the last bytes long ago.
+    @Test func idleConnectionIsNotDeclaredDead() {
+        var machine = readyMachine()
+        #expect(tick(&machine, at: t0 + .seconds(100)).isEmpty)
+        _ = send(&machine, 1, "PING", at: t0 + .seconds(100))
+        #expect(tick(&machine, at: t0 + .seconds(105)) == [
+            .complete(1, .failure(RedisError(.timeout, "no reply from Redis within 2.0 seconds")))])
+        #expect(machine.isReady)
+        #expect(machine.nextDeadline == t0 + .seconds(106))
+    }
 }
