@@ -66,7 +66,7 @@ public final class RedisClient: Sendable {
     /// Round-trips a PING; throws when Redis does not answer in time. For `/readyz`.
     public func ping() async throws(RedisError) {
         let reply = try await send("PING")
-        guard reply.string == "PONG" else { throw RedisError(.unexpectedReply, "PING answered \(reply)") }
+        guard reply.string == "PONG" else { throw RedisError(.unexpectedReply, "PING answered \(reply.redactedDescription)") }
     }
 
     /// Fails pending commands with `.shutdown`, closes connections and waits for their threads.

@@ -42,7 +42,7 @@ extension RedisConnectionStateMachine {
             return
         }
         guard head < pending.count else {
-            connectionClosed(RedisError(.protocolError, "Redis sent a reply nobody asked for: \(reply)"),
+            connectionClosed(RedisError(.protocolError, "Redis sent a reply nobody asked for: \(reply.redactedDescription)"),
                              now: now, into: &actions)
             return
         }

@@ -306,4 +306,26 @@ import Testing
         #expect(machine.isReady)
         #expect(machine.nextDeadline == t0 + .seconds(106))
     }
+
+    /// Reply values may be secrets: the error for a stray reply names its type and size only.
+    @Test func strayReplyErrorNeverQuotesTheReply() {
+        var machine = readyMachine()
+        let actions = reply(&machine, .array([.bulkString(Array("s3cret-token".utf8)), .status("hunter2")]))
+        let error = RedisError(.protocolError, "Redis sent a reply nobody asked for: array (2 elements)")
+        #expect(actions == [.closeSocket, .disconnected(error)])
+        for action in actions {
+            #expect(!"\(action)".contains("s3cret") && !"\(action)".contains("hunter2"))
+        }
+    }
+
+    /// The text form of a reply (what ends up in messages and logs) holds no reply data.
+    @Test func replyTextShowsTypeAndSizeOnly() {
+        let secret = "s3cret"
+        let replies: [RedisReply] = [.status(secret), .error("ERR " + secret), .integer(424242),
+                                     .bulkString(Array(secret.utf8)), .array([.bulkString(Array(secret.utf8))]), .null]
+        let texts = replies.map(\.description)
+        #expect(texts == ["status (6 bytes)", "error (10 bytes)", "integer", "bulk string (6 bytes)",
+                          "array (1 element)", "null"])
+        #expect(replies.allSatisfy { !"\($0)".contains(secret) && !"\($0)".contains("424242") })
+    }
 }
