@@ -7,7 +7,7 @@ extension RedisClient {
         let reply = try await pickConnection().execute(replies: commands.count, collects: true) { buffer in
             for command in commands { buffer.append(contentsOf: command.encoded) }
         }.get()
-        guard case .array(let replies) = reply else { throw RedisError(.unexpectedReply, "pipeline answered \(reply)") }
+        guard case .array(let replies) = reply else { throw RedisError(.unexpectedReply, "pipeline answered \(reply.redactedDescription)") }
         return replies
     }
 

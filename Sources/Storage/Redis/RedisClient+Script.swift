@@ -5,7 +5,7 @@ extension RedisClient {
     public func load(_ script: RedisScript) async throws(RedisError) -> String {
         let reply = try await send("SCRIPT", "LOAD", script.source)
         guard let sha = reply.string, sha.utf8.count == 40 else {
-            throw RedisError(.unexpectedReply, "SCRIPT LOAD answered \(reply)")
+            throw RedisError(.unexpectedReply, "SCRIPT LOAD answered \(reply.redactedDescription)")
         }
         script.remember(sha)
         return sha

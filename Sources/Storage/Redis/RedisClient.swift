@@ -13,8 +13,11 @@ import Synchronization
 /// `.connectionLost` (it may or may not have run); while Redis is down and the client waits to
 /// reconnect (exponential backoff with jitter), new commands fail at once with `.connectionFailed`
 /// (or `.authenticationFailed`); a command without a reply within `commandTimeout` fails with
-/// `.timeout` while the connection stays up for everyone else. Blocking commands (BLPOP,
-/// XREAD BLOCK, WAIT) hold a pipelined connection for their duration: give them their own client.
+/// `.timeout` while the connection stays up for everyone else, unless nothing at all comes back
+/// for 3 x `commandTimeout`: the connection is then presumed dead (a silently dropped TCP flow),
+/// its waiting commands fail with `.connectionLost` and it reconnects. Blocking commands (BLPOP,
+/// XREAD BLOCK, WAIT) hold a pipelined connection for their duration, and one blocking longer than
+/// that looks dead: give them their own client with a `commandTimeout` above their block time.
 public final class RedisClient: Sendable {
     public let configuration: RedisConfiguration
     let connections: [RedisConnection]
@@ -66,7 +69,7 @@ public final class RedisClient: Sendable {
     /// Round-trips a PING; throws when Redis does not answer in time. For `/readyz`.
     public func ping() async throws(RedisError) {
         let reply = try await send("PING")
-        guard reply.string == "PONG" else { throw RedisError(.unexpectedReply, "PING answered \(reply)") }
+        guard reply.string == "PONG" else { throw RedisError(.unexpectedReply, "PING answered \(reply.redactedDescription)") }
     }
 
     /// Fails pending commands with `.shutdown`, closes connections and waits for their threads.

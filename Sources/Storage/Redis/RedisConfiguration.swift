@@ -21,12 +21,16 @@ public struct RedisConfiguration: Sendable, Hashable {
     /// Largest number of elements accepted in one reply array (hiredis itself has no limit).
     public var maxReplyElements: Int
     /// Largest number of bytes of one reply that may sit unparsed in the reader (bounds bulk strings).
+    /// 32 MiB: this system stores counters, budgets, small JSON records and flat Lua replies, all
+    /// far below a megabyte, so the limit only has to bound what a broken or hostile server can
+    /// make each connection buffer (Redis's own 512 MiB bulk limit, times every connection of
+    /// every node, could exhaust a node's memory).
     public var maxReplyBytes: Int
 
     public init(host: String = "127.0.0.1", port: Int = 6379, user: String? = nil, password: String? = nil,
                 database: Int = 0, connectTimeout: Duration = .seconds(2), commandTimeout: Duration = .seconds(5),
                 connectionCount: Int = 2, spilloverThreshold: Int = 256, backoff: RedisBackoff = RedisBackoff(),
-                maxReplyElements: Int = 1 << 20, maxReplyBytes: Int = 512 << 20) {
+                maxReplyElements: Int = 1 << 20, maxReplyBytes: Int = 32 << 20) {
         self.host = host
         self.port = port
         self.user = user

@@ -145,7 +145,8 @@ extension RedisConnection {
                 worker.closeSocket()
                 do {
                     worker.fd = try RedisSocket.startConnect(host: configuration.host, port: configuration.port,
-                                                             resolveTimeout: configuration.connectTimeout)
+                                                             resolveTimeout: configuration.connectTimeout,
+                                                             commandTimeout: configuration.commandTimeout)
                     worker.connecting = true
                 } catch {
                     worker.machine.connectFailed(error, now: .now, into: &worker.actions)

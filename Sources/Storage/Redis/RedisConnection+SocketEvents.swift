@@ -46,6 +46,7 @@ extension RedisConnection {
         reading: for _ in 0..<16 {
             switch RedisSocket.read(worker.fd, into: buffer) {
             case .transferred(let count):
+                worker.machine.bytesReceived(now: now)
                 guard let reader = worker.reader else { break reading }
                 do {
                     try reader.feed(UnsafeRawBufferPointer(rebasing: buffer[..<count]))

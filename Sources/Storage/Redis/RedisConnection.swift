@@ -115,6 +115,11 @@ final class RedisConnection: Sendable {
                 var wake = false
                 let refusal = shared.withLock { shared -> RedisError? in
                     if let refusal = shared.refusal { return refusal }
+                    // `onCancel` may already have queued this id, and the connection thread may
+                    // have taken (and, not knowing the id, dropped) it: cancelled here, the command
+                    // is never queued. Checked under the lock `cancel` takes after setting the flag,
+                    // so a later cancellation is queued behind this submission and always finds it.
+                    if Task.isCancelled { return RedisError(.cancelled, "the command was cancelled") }
                     shared.inbox.append(Machine.Submission(id: id, waiter: waiter, replies: replies, collects: collects,
                                                              errorEndsRequest: errorEndsRequest))
                     encode(&shared.outbound)

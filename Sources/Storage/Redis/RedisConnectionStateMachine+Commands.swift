@@ -42,7 +42,7 @@ extension RedisConnectionStateMachine {
             return
         }
         guard head < pending.count else {
-            connectionClosed(RedisError(.protocolError, "Redis sent a reply nobody asked for: \(reply)"),
+            connectionClosed(RedisError(.protocolError, "Redis sent a reply nobody asked for: \(reply.redactedDescription)"),
                              now: now, into: &actions)
             return
         }
@@ -88,6 +88,7 @@ extension RedisConnectionStateMachine {
         case .backingOff(let until): earliest = until
         default: break
         }
+        if let stalled = stallDeadline { earliest = earliest.map { min($0, stalled) } ?? stalled }
         var index = max(timeoutCursor, head)
         while index < pending.count {
             if pending[index].waiter != nil, pending[index].handshake == nil {

@@ -75,6 +75,26 @@ extension RedisConnectionStateMachine {
             break
         }
         expireCommands(now: now, into: &actions)
+        if let stalled = stallDeadline, stalled <= now {
+            let error = RedisError(.connectionLost, "no reply from Redis at \(settings.endpoint) for "
+                                   + "\(settings.stallTimeout) while commands waited: connection presumed dead")
+            connectionClosed(error, now: now, into: &actions)
+        }
+    }
+
+    /// The socket delivered bytes (possibly only part of a reply).
+    mutating func bytesReceived(now: Instant) {
+        lastBytesAt = now
+    }
+
+    /// When a ready connection with commands waiting is declared dead: the stall timeout after
+    /// the later of the oldest waiting command's submission and the last bytes received. Replies
+    /// to callers that already gave up still count as waited for: they are due all the same.
+    var stallDeadline: Instant? {
+        guard state == .ready, head < pending.count, pending[head].handshake == nil else { return nil }
+        let submitted = pending[head].deadline - settings.commandTimeout
+        let since = lastBytesAt.map { max($0, submitted) } ?? submitted
+        return since + settings.stallTimeout
     }
 
     /// Fails everything and stops for good; the I/O thread closes the socket and exits.
@@ -109,6 +129,7 @@ extension RedisConnectionStateMachine {
 
     private mutating func becomeReady(now: Instant, into actions: inout [Action]) {
         state = .ready
+        lastBytesAt = now
         attempt = 0
         lastError = nil
         actions.append(.ready(downtime: hasBeenReady ? lostAt.map { now - $0 } : nil))

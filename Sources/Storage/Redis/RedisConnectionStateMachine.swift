@@ -46,6 +46,11 @@ struct RedisConnectionStateMachine<Waiter> {
         var handshake: [HandshakeCommand]
         /// Pub/sub connections: `message`/`pmessage` arrays are pushes, not replies to commands.
         var isSubscriber = false
+
+        /// No reply byte for this long while a command waits means the connection is dead (a
+        /// NAT or firewall dropped it without a reset): a few command timeouts, so one slow
+        /// command or a GC-like pause in Redis is not mistaken for it.
+        var stallTimeout: Duration { commandTimeout * 3 }
     }
 
     /// A caller's request as handed over by the connection's inbox (its bytes travel separately).
@@ -85,6 +90,9 @@ struct RedisConnectionStateMachine<Waiter> {
     var attempt = 0
     var lastError: RedisError?
     var lostAt: Instant?
+    /// When the socket last delivered bytes (or the connection became ready): a reply that is
+    /// arriving, however slowly, proves the connection alive.
+    var lastBytesAt: Instant?
     var hasBeenReady = false
     /// The setup commands of the current connection attempt.
     var currentHandshake: [HandshakeCommand] = []

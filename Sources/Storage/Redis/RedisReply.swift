@@ -58,15 +58,21 @@ public enum RedisReply: Sendable, Hashable {
     }
 }
 
+/// Replies carry stored values (tokens, credentials, customer data), so their text form, which
+/// ends up in error messages and logs, names only the type and size, never the content. Read the
+/// content through `string`, `bytes`, `integer` or `array`.
 extension RedisReply: CustomStringConvertible {
-    public var description: String {
+    public var description: String { redactedDescription }
+
+    /// The reply's type and size, e.g. `bulk string (12 bytes)`, `array (3 elements)`.
+    public var redactedDescription: String {
         switch self {
-        case .status(let text): "+\(text)"
-        case .error(let text): "-\(text)"
-        case .integer(let value): ":\(value)"
-        case .bulkString(let bytes): String(validating: bytes, as: UTF8.self).map { "\"\($0)\"" } ?? "<\(bytes.count) bytes>"
-        case .null: "(nil)"
-        case .array(let elements): "[" + elements.map(\.description).joined(separator: ", ") + "]"
+        case .status(let text): "status (\(text.utf8.count) bytes)"
+        case .error(let text): "error (\(text.utf8.count) bytes)"
+        case .integer: "integer"
+        case .bulkString(let bytes): "bulk string (\(bytes.count) bytes)"
+        case .null: "null"
+        case .array(let elements): "array (\(elements.count) \(elements.count == 1 ? "element" : "elements"))"
         }
     }
 }

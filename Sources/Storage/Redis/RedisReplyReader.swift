@@ -10,7 +10,7 @@ final class RedisReplyReader {
         /// Arrays longer than this are refused before hiredis allocates their element vector.
         var maxElements: Int = 1 << 20
         /// Unparsed bytes beyond this mean a reply too large to accept (bounds bulk strings).
-        var maxBufferedBytes: Int = 512 << 20
+        var maxBufferedBytes: Int = 32 << 20
     }
 
     private let reader: UnsafeMutablePointer<redisReader>

@@ -12,13 +12,16 @@ enum RedisSocket {
     }
 
     /// Starts a non-blocking TCP connect to `host:port`; the caller polls for writability.
-    static func startConnect(host: String, port: Int, resolveTimeout: Duration) throws(RedisError) -> Int32 {
+    /// `commandTimeout` sizes the kernel's dead-peer detection (see `detectDeadPeer`).
+    static func startConnect(host: String, port: Int, resolveTimeout: Duration,
+                             commandTimeout: Duration) throws(RedisError) -> Int32 {
         let address = try RedisAddressResolver.resolve(host: host, port: port, timeout: resolveTimeout)
         let flags = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         let fd = socket(address.family, flags, 0)
         guard fd >= 0 else { throw RedisError(.connectionFailed, "socket() failed: \(errorText(errno))") }
         var one: Int32 = 1
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        detectDeadPeer(fd, commandTimeout: commandTimeout)
         var result: Int32
         repeat {
             result = address.bytes.withUnsafeBytes { raw in
@@ -31,6 +34,38 @@ enum RedisSocket {
             throw RedisError(.connectionFailed, "cannot connect to Redis at \(host):\(port): \(errorText(code))")
         }
         return fd
+    }
+
+    /// Keep-alive probes after this long without traffic: an idle connection whose peer vanished
+    /// (NAT or firewall dropped the flow) is noticed within idle + interval x count = 25 s.
+    static let keepAliveIdleSeconds: Int32 = 10
+    static let keepAliveIntervalSeconds: Int32 = 5
+    static let keepAliveProbes: Int32 = 3
+
+    /// The kernel's bound on unacknowledged written data: twice the command timeout, at least
+    /// 10 s. Without it a busy connection to a vanished peer retransmits for about 15 minutes
+    /// (keep-alive probes do not run while data is outstanding) and looks connected all along.
+    static func userTimeoutMilliseconds(commandTimeout: Duration) -> UInt32 {
+        let doubled = commandTimeout.components.seconds.multipliedReportingOverflow(by: 2_000)
+        let milliseconds = doubled.overflow ? Int64(UInt32.max) : doubled.partialValue
+        return UInt32(clamping: max(milliseconds, 10_000))
+    }
+
+    /// Makes the kernel close a connection whose peer silently disappeared, so the read fails
+    /// with ETIMEDOUT and the state machine reconnects. Failures are ignored: the stall check in
+    /// `RedisConnectionStateMachine` still catches a dead connection that has commands pending.
+    static func detectDeadPeer(_ fd: Int32, commandTimeout: Duration) {
+        let size = socklen_t(MemoryLayout<Int32>.size)
+        var on: Int32 = 1
+        var idle = keepAliveIdleSeconds
+        var interval = keepAliveIntervalSeconds
+        var probes = keepAliveProbes
+        var userTimeout = userTimeoutMilliseconds(commandTimeout: commandTimeout)
+        _ = setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, size)
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPIDLE, &idle, size)
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPINTVL, &interval, size)
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPCNT, &probes, size)
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_USER_TIMEOUT, &userTimeout, socklen_t(MemoryLayout<UInt32>.size))
     }
 
     /// After a pending connect became writable: 0 if it succeeded, else the errno.

@@ -6,8 +6,16 @@ import Synchronization
 /// dozen nanoseconds, but under automatic pipelining two pool threads and the connection thread
 /// hit the lock constantly: `Mutex` (a priority-inheritance futex on Linux) then puts the loser to
 /// sleep in the kernel and wakes it with another system call, costing two context switches for a
-/// wait far shorter than either. This lock spins briefly instead, and yields the processor only
-/// when the holder seems descheduled (on 2 cores with Redis beside us that does happen).
+/// wait far shorter than either. This lock spins briefly instead.
+///
+/// A lock held longer than a short spin means its holder was descheduled (on 2 cores with Redis
+/// and more runnable threads than cores that does happen). Spinning on would then take a core from
+/// the very thread that must run to release the lock, so the waiter escalates: a few
+/// `sched_yield`s (which return at once when nothing else is runnable on this core, so they alone
+/// would still burn the time slice), then sleeps growing from 20 µs to 1 ms. A waiter thus uses
+/// little CPU however long it waits. The lock is not fair (no FIFO hand-off): a sleeping waiter
+/// competes again each time it wakes, which is enough here because every holder keeps the lock for
+/// nanoseconds and the lock is free almost all the time.
 ///
 /// Safety of `@unchecked Sendable`: `value` is read and written only inside `withLock`, between an
 /// acquiring exchange that set `locked` from false to true and the releasing store that clears
@@ -28,16 +36,23 @@ final class RedisSpinLock<Value: Sendable>: @unchecked Sendable {
     }
 
     private func lock() {
+        var spins = 0
+        var yields = 0
+        var sleepNanoseconds = 20_000
         while true {
             if !locked.exchange(true, ordering: .acquiring) { return }
             // Wait for the lock to look free before trying again (reads keep the cache line
-            // shared instead of bouncing it with writes); give up the core after a while.
-            var spins = 0
+            // shared instead of bouncing it with writes), escalating as described above.
             while locked.load(ordering: .relaxed) {
-                spins += 1
-                if spins >= 4000 {
+                if spins < 1000 {
+                    spins += 1
+                } else if yields < 8 {
+                    yields += 1
                     sched_yield()
-                    spins = 0
+                } else {
+                    var pause = timespec(tv_sec: 0, tv_nsec: sleepNanoseconds)
+                    nanosleep(&pause, nil)
+                    sleepNanoseconds = min(sleepNanoseconds * 2, 1_000_000)
                 }
             }
         }

@@ -94,7 +94,7 @@ public final class RedisSubscriber: Sendable {
         switch reply {
         case .status("PONG"): return
         case .array(let parts) where parts.first?.string == "pong": return
-        default: throw RedisError(.unexpectedReply, "PING answered \(reply)")
+        default: throw RedisError(.unexpectedReply, "PING answered \(reply.redactedDescription)")
         }
     }
 

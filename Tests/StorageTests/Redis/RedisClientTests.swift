@@ -142,4 +142,47 @@ import Testing
         #expect(try await redis.send("ECHO", "after") == .bulkString(Array("after".utf8)))
         await redis.shutdown()
     }
+
+    /// A cancellation that races the submission (the task is cancelled while `execute` hands its
+    /// command over) must still reach the command: each caller returns `.cancelled` at once
+    /// instead of waiting for the reply. BLPOP with a short timeout stands in for a slow command
+    /// (it blocks only this client, unlike DEBUG SLEEP); any success below is a lost cancellation.
+    @Test func cancellationRacingTheSubmissionIsNeverLost() async throws {
+        let redis = try RedisClient(configuration: RedisTestSupport.configuration {
+            $0.connectionCount = 1
+            $0.commandTimeout = .seconds(10)
+        })
+        let key = RedisTestSupport.prefix() + "race"
+        try await redis.ping()
+        // Traffic on the same connection keeps its thread taking batches all the time, so it can
+        // take a cancellation in the instant before the cancelled command's submission arrives.
+        let load = Task {
+            while !Task.isCancelled { _ = try? await redis.send("ECHO", "load") }
+        }
+        defer { load.cancel() }
+        var lost = 0
+        var slowest = Duration.zero
+        for round in 0..<3000 {
+            let task = Task.detached { try await redis.send("BLPOP", key, "0.05") }
+            // Vary the moment of cancellation around the hand-over.
+            switch round % 4 {
+            case 1: await Task.yield()
+            case 2: for _ in 0..<(round % 97) * 20 { _ = Task.isCancelled }
+            case 3: try await Task.sleep(for: .microseconds(round % 50))
+            default: break
+            }
+            task.cancel()
+            let (outcome, took) = await redisTimed { await task.result }
+            slowest = max(slowest, took)
+            do {
+                _ = try outcome.get()
+                lost += 1
+            } catch let error as RedisError {
+                if error.code != .cancelled { Issue.record("round \(round): \(error)") }
+            }
+        }
+        #expect(lost == 0, "\(lost) cancellations were lost")
+        #expect(slowest < .milliseconds(500), "slowest cancelled caller took \(slowest)")
+        await redis.shutdown()
+    }
 }

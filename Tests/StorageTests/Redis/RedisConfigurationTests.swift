@@ -55,4 +55,12 @@ import Testing
         #expect(backoff.delay(attempt: 10, unit: 1) == .milliseconds(500))
         #expect(backoff.delay(attempt: 1_000_000, unit: 0.5) == .milliseconds(750))
     }
+
+    /// Replies in this system are small; a per-connection buffer bound of 512 MiB was a memory
+    /// exhaustion risk, 32 MiB is ample (see `maxReplyBytes`).
+    @Test func replyLimitsDefaultToWhatThisSystemNeeds() throws {
+        #expect(RedisConfiguration().maxReplyBytes == 32 << 20)
+        #expect(try RedisConfiguration(url: "redis://h").maxReplyBytes == 32 << 20)
+        #expect(RedisReplyReader.Limits().maxBufferedBytes == 32 << 20)
+    }
 }

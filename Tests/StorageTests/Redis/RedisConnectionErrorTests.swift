@@ -115,4 +115,24 @@ import Testing
         await db5.shutdown()
         await db0.shutdown()
     }
+
+    /// A server that stops answering without closing (what a NAT drop looks like from here): once
+    /// a command has waited three command timeouts with no byte back, the connection is declared
+    /// dead and the commands still waiting fail with connectionLost instead of each timing out.
+    @Test func connectionSilentForThreeCommandTimeoutsIsDeclaredDead() async throws {
+        let listener = RedisSilentListener()
+        var configuration = try fastConfiguration("redis://127.0.0.1:\(listener.port)")
+        configuration.commandTimeout = .milliseconds(200)
+        let redis = try RedisClient(configuration: configuration)
+        let first = await redisCapture { () async throws(RedisError) in try await redis.send("PING") }
+        #expect(first.redisFailure?.code == .timeout, "\(first)")
+        // Sent about 0.5 s after the first: the stall (3 x 0.2 s after the first was sent) comes
+        // about 0.1 s later, before this command's own timeout (0.2 s) could fire.
+        try await Task.sleep(for: .milliseconds(300))
+        let (second, took) = await redisTimed { await redisCapture { () async throws(RedisError) in try await redis.send("PING") } }
+        #expect(second.redisFailure?.code == .connectionLost, "\(second)")
+        #expect(second.redisFailure?.message.contains("presumed dead") == true, "\(second)")
+        #expect(took < .milliseconds(180), "took \(took)")
+        await redis.shutdown()
+    }
 }

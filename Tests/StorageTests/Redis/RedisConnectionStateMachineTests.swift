@@ -254,4 +254,78 @@ import Testing
         machine.tick(now: t0 + .seconds(100), into: &actions)
         #expect(actions.isEmpty)
     }
+    func tick(_ machine: inout Machine, at now: ContinuousClock.Instant) -> [Machine.Action] {
+        var actions: [Machine.Action] = []
+        machine.tick(now: now, into: &actions)
+        return actions
+    }
+
+    /// A connection a NAT dropped silently stays "connected": after three command timeouts with
+    /// a command waiting and not one byte received, it is declared dead, its waiters fail with
+    /// connectionLost and it reconnects (timeouts alone would keep it up for ~15 minutes).
+    @Test func silentConnectionWithCommandsWaitingIsDeclaredDeadAndReplaced() {
+        var machine = readyMachine()
+        _ = send(&machine, 1, "GET a", at: t0)
+        #expect(tick(&machine, at: t0 + .seconds(2)) == [
+            .complete(1, .failure(RedisError(.timeout, "no reply from Redis within 2.0 seconds")))])
+        _ = send(&machine, 2, "GET b", at: t0 + .seconds(5))
+        #expect(machine.nextDeadline == t0 + .seconds(6), "the stall deadline must wake the connection thread")
+        #expect(tick(&machine, at: t0 + .milliseconds(5999)).isEmpty)
+        let actions = tick(&machine, at: t0 + .seconds(6))
+        let dead = RedisError(.connectionLost, "no reply from Redis at h:1 for 6.0 seconds while commands waited: "
+                              + "connection presumed dead")
+        #expect(actions == [.complete(2, .failure(dead)), .closeSocket, .disconnected(dead)])
+        #expect(machine.state == .backingOff(until: t0 + .seconds(6) + .milliseconds(100)))
+        #expect(tick(&machine, at: t0 + .seconds(7)) == [.connect], "it reconnects after the backoff")
+    }
+
+    /// A slow reply that IS arriving (bytes received, reply not complete yet) proves the
+    /// connection alive: its caller times out, but the connection stays and the reply is discarded.
+    @Test func slowReplyStillArrivingKeepsTheConnection() {
+        var machine = readyMachine()
+        _ = send(&machine, 1, "GET big", at: t0)
+        _ = tick(&machine, at: t0 + .seconds(2))
+        machine.bytesReceived(now: t0 + .seconds(4))
+        #expect(tick(&machine, at: t0 + .seconds(6)).isEmpty)
+        machine.bytesReceived(now: t0 + .seconds(9))
+        #expect(machine.nextDeadline == t0 + .seconds(15))
+        #expect(tick(&machine, at: t0 + .seconds(14)).isEmpty)
+        #expect(machine.isReady)
+        #expect(reply(&machine, .bulkString([1]), at: t0 + .seconds(14)).isEmpty)
+        #expect(machine.nextDeadline == nil)
+    }
+
+    /// Silence while nothing is waiting is just an idle connection; a command sent later is given
+    /// its full stall time from when it was sent, not from the last bytes long ago.
+    @Test func idleConnectionIsNotDeclaredDead() {
+        var machine = readyMachine()
+        #expect(tick(&machine, at: t0 + .seconds(100)).isEmpty)
+        _ = send(&machine, 1, "PING", at: t0 + .seconds(100))
+        #expect(tick(&machine, at: t0 + .seconds(105)) == [
+            .complete(1, .failure(RedisError(.timeout, "no reply from Redis within 2.0 seconds")))])
+        #expect(machine.isReady)
+        #expect(machine.nextDeadline == t0 + .seconds(106))
+    }
+
+    /// Reply values may be secrets: the error for a stray reply names its type and size only.
+    @Test func strayReplyErrorNeverQuotesTheReply() {
+        var machine = readyMachine()
+        let actions = reply(&machine, .array([.bulkString(Array("s3cret-token".utf8)), .status("hunter2")]))
+        let error = RedisError(.protocolError, "Redis sent a reply nobody asked for: array (2 elements)")
+        #expect(actions == [.closeSocket, .disconnected(error)])
+        for action in actions {
+            #expect(!"\(action)".contains("s3cret") && !"\(action)".contains("hunter2"))
+        }
+    }
+
+    /// The text form of a reply (what ends up in messages and logs) holds no reply data.
+    @Test func replyTextShowsTypeAndSizeOnly() {
+        let secret = "s3cret"
+        let replies: [RedisReply] = [.status(secret), .error("ERR " + secret), .integer(424242),
+                                     .bulkString(Array(secret.utf8)), .array([.bulkString(Array(secret.utf8))]), .null]
+        let texts = replies.map(\.description)
+        #expect(texts == ["status (6 bytes)", "error (10 bytes)", "integer", "bulk string (6 bytes)",
+                          "array (1 element)", "null"])
+        #expect(replies.allSatisfy { !"\($0)".contains(secret) && !"\($0)".contains("424242") })
+    }
 }

@@ -164,6 +164,11 @@ final class RedisGarbageServer: Sendable {
             while true {
                 let client = accept(fd, nil, nil)
                 if client < 0 { return }
+                // Answer only once a command arrived, like an HTTP server answering a request:
+                // bytes sent before the client queued anything would be refused as unasked for,
+                // and the caller would see the connection down rather than the protocol error.
+                var request = [UInt8](repeating: 0, count: 512)
+                guard read(client, &request, request.count) > 0 else { continue }
                 let reply = Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8)
                 _ = reply.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
             }
