@@ -70,7 +70,7 @@ echo "$token" > "$data/dev-admin-token"
 cat <<MSG
 
 Coordinator cluster is up: ${#node_ports[@]} nodes behind HAProxy.
-  URL:        http://127.0.0.1:$lb_port/          (dashboard)
+  Dashboard:  http://127.0.0.1:$lb_port/#token=$token
   API:        http://127.0.0.1:$lb_port/api/v1/external-services/status
   Dev token:  $token
               (also in data/dev-admin-token; valid 24 h; make more with:

@@ -36,6 +36,11 @@ enum DashboardPage {
     </section>
     <script>
     const tokenInput = document.getElementById('token');
+    // A link like /#token=... (printed by scripts/dev-up.sh) signs in: the fragment never reaches a server log.
+    if (location.hash.startsWith('#token=')) {
+      localStorage.setItem('coordToken', decodeURIComponent(location.hash.slice(7)));
+      history.replaceState(null, '', location.pathname);
+    }
     tokenInput.value = localStorage.getItem('coordToken') || '';
     tokenInput.addEventListener('change', () => { localStorage.setItem('coordToken', tokenInput.value.trim()); refresh(); });
     const dollars = m => (m / 1e6).toFixed(2);
