@@ -7,21 +7,28 @@ root=$(cd "$here/.." && pwd)
 . "$here/lib/common.sh"
 data="$root/data"
 
-stop_pidfile() {
-    local file=$1 pid i
-    [ -f "$file" ] || return 0
-    pid=$(cat "$file")
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null || true
-        # Longer than the node's drain + shutdown grace (3 s + 10 s by default) before SIGKILL.
-        for i in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    rm -f "$file"
+# SIGTERM to every process at once (each node drains in parallel), then SIGKILL whatever is still
+# there after longer than a node's drain + shutdown grace (3 s + 10 s by default).
+stop_pidfiles() {
+    local pids=() file pid i
+    for file in "$@"; do
+        [ -f "$file" ] || continue
+        pid=$(cat "$file")
+        kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null && pids+=("$pid")
+        rm -f "$file"
+    done
+    for i in $(seq 1 200); do
+        local alive=0
+        for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        [ "$alive" -eq 0 ] && return 0
+        sleep 0.1
+    done
+    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
 }
 
-stop_pidfile "$data/run/haproxy.pid"
-for f in "$data"/run/node-*.pid; do [ -e "$f" ] && stop_pidfile "$f"; done
+stop_pidfile_list=("$data/run/haproxy.pid")
+for f in "$data"/run/node-*.pid; do [ -e "$f" ] && stop_pidfile_list+=("$f"); done
+stop_pidfiles "${stop_pidfile_list[@]}"
 [ "${1:-}" = "--nodes-only" ] && exit 0
 stop_redis "$data/redis"
 stop_postgres "$data/pg"
