@@ -1,18 +1,14 @@
 import Foundation
+import HTTP
 import Synchronization
 
 /// Structured JSON log lines on standard error, one object per line, so operators can grep and ship
 /// them. Callers pass only non-secret fields: tokens, secrets and Authorization never reach a log.
-/// Lines are built by hand: `JSONSerialization.data` is too slow for an access-log rate.
+/// Lines are written by the HTTP module's `LogLine` (fast, ordered), the same writer as access logs.
 final class NodeLogger: Sendable {
     enum Level: String, Sendable { case debug, info, warning, error }
 
-    /// A value a log field may hold.
-    enum Field: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
-        case string(String), int(Int), double(Double), bool(Bool)
-        init(stringLiteral value: String) { self = .string(value) }
-        init(integerLiteral value: Int) { self = .int(value) }
-    }
+    typealias Field = LogLine.Value
 
     let nodeID: String
     /// Serialises writes so lines from several threads never interleave.
@@ -25,42 +21,17 @@ final class NodeLogger: Sendable {
     func error(_ message: String, _ fields: KeyValuePairs<String, Field> = [:]) { log(.error, message, fields) }
 
     func log(_ level: Level, _ message: String, _ fields: KeyValuePairs<String, Field>) {
-        var line = "{\"ts\":\"\(Self.timestamp(Date()))\",\"level\":\"\(level.rawValue)\",\"node\":"
-        Self.appendQuoted(nodeID, to: &line)
-        line += ",\"msg\":"
-        Self.appendQuoted(message, to: &line)
-        for (key, value) in fields {
-            line += ","
-            Self.appendQuoted(key, to: &line)
-            line += ":"
-            switch value {
-            case .string(let s): Self.appendQuoted(s, to: &line)
-            case .int(let i): line += String(i)
-            case .double(let d): line += d.isFinite ? String(d) : "null"
-            case .bool(let b): line += b ? "true" : "false"
-            }
-        }
-        line += "}\n"
+        let line = Self.line(level, message, nodeID: nodeID, at: Date(), fields) + "\n"
         let data = Data(line.utf8)
         lock.withLock { _ in FileHandle.standardError.write(data) }
     }
 
-    /// Appends `s` as a JSON string literal (RFC 8259 escaping).
-    static func appendQuoted(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+    static func line(_ level: Level, _ message: String, nodeID: String, at date: Date,
+                     _ fields: KeyValuePairs<String, Field>) -> String {
+        var all: [(String, Field)] = [("ts", .string(timestamp(date))), ("level", .string(level.rawValue)),
+                                      ("node", .string(nodeID)), ("msg", .string(message))]
+        all.append(contentsOf: fields.map { ($0.key, $0.value) })
+        return LogLine.json(all)
     }
 
     static func timestamp(_ date: Date) -> String {

@@ -73,7 +73,7 @@ struct RedisServerProcess {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         for _ in 0..<250 {
-            if Self.accepts(port: port) { return }
+            if LoopbackPort.accepts(port) { return }
             try await Task.sleep(for: .milliseconds(20))
         }
         kill()
@@ -84,17 +84,5 @@ struct RedisServerProcess {
     func kill() {
         guard process.isRunning else { return }
         Glibc.kill(process.processIdentifier, SIGKILL)
-    }
-
-    static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
     }
 }

@@ -139,12 +139,21 @@ enum ClosedPort {
     static func find() -> Int {
         for _ in 0..<1_000 {
             let port = Int.random(in: 20_000..<32_000)
-            if !RedisServerProcess.accepts(port: port) && canBind(port) { return port }
+            if !LoopbackPort.accepts(port) && LoopbackPort.canBind(port) { return port }
         }
         return 31_999
     }
+}
 
-    static func canBind(_ port: Int) -> Bool {
+/// Probes of a TCP port on 127.0.0.1 with a throwaway socket.
+enum LoopbackPort {
+    /// Something listens there.
+    static func accepts(_ port: Int) -> Bool { withSocket(port) { fd, address, length in connect(fd, address, length) == 0 } }
+
+    /// Nothing holds it (bind would succeed).
+    static func canBind(_ port: Int) -> Bool { withSocket(port) { fd, address, length in bind(fd, address, length) == 0 } }
+
+    private static func withSocket(_ port: Int, _ body: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Bool) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -152,7 +161,7 @@ enum ClosedPort {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
     }
 }
