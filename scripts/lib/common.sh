@@ -27,7 +27,7 @@ ensure_packages() {
 # The packages every build and test needs.
 ensure_build_packages() {
     ensure_packages redis-server redis-tools libhiredis-dev libpq-dev libssl-dev pkg-config \
-        postgresql-15 postgresql-client-15 curl
+        postgresql-15 postgresql-client-15 curl openssl haproxy
 }
 
 # Prints a TCP port on 127.0.0.1 that nothing listens on right now (bash only: no python needed).

@@ -41,7 +41,7 @@ final class NodeApp: Sendable {
             throw ConfigurationError(variable: "COORD_DATABASE_URL", problem: error.message)
         }
         do {
-            verifier = JWTVerifier(keys: [try JWTVerificationKey.hs256(secret: configuration.jwtSecret)])
+            verifier = JWTVerifier(keys: [try JWTVerificationKey.hs256(secret: configuration.jwtSecret)] + configuration.jwtPublicKeys)
         } catch {
             throw ConfigurationError(variable: "COORD_JWT_SECRET", problem: error.message)
         }

@@ -1,3 +1,4 @@
+import Auth
 import Coordination
 import Foundation
 
@@ -32,6 +33,9 @@ extension NodeConfiguration {
             jwtSecret = Array(Self.devJWTSecret.utf8)
         } else {
             throw ConfigurationError(variable: "COORD_JWT_SECRET", problem: "is required outside dev mode (set COORD_DEV_MODE=1 for a local dev secret)")
+        }
+        jwtPublicKeys = try reader.list("COORD_JWT_PUBLIC_KEYS").map { path throws(ConfigurationError) in
+            try Self.publicKey(atPath: path)
         }
         corsOrigins = try reader.list("COORD_CORS_ORIGINS").map { origin throws(ConfigurationError) in
             guard origin == "*" || Self.isOrigin(origin) else {
@@ -75,6 +79,17 @@ extension NodeConfiguration {
         eventLoopCount = try reader.int("COORD_EVENT_LOOPS", default: max(1, cores), range: 1...256)
         shutdownGraceSeconds = try reader.int("COORD_SHUTDOWN_GRACE_SECONDS", default: 10, range: 0...600)
         drainSeconds = try reader.int("COORD_DRAIN_SECONDS", default: 0, range: 0...300)
+    }
+
+    /// An RS256 or ES256 key from a PEM public key file; the key's type decides the algorithm it verifies.
+    static func publicKey(atPath path: String) throws(ConfigurationError) -> JWTVerificationKey {
+        guard let data = FileManager.default.contents(atPath: path), let pem = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(variable: "COORD_JWT_PUBLIC_KEYS", problem: "cannot read '\(path)'")
+        }
+        if let key = try? JWTVerificationKey.rs256(pem: pem) { return key }
+        if let key = try? JWTVerificationKey.es256(pem: pem) { return key }
+        throw ConfigurationError(variable: "COORD_JWT_PUBLIC_KEYS",
+                                 problem: "'\(path)' is not a PEM RSA (2048+ bits) or EC P-256 public key")
     }
 
     /// `scheme://host[:port]` with no path: what browsers send as `Origin`.

@@ -1,3 +1,4 @@
+import Auth
 import Coordination
 import Foundation
 
@@ -11,6 +12,8 @@ struct NodeConfiguration: Sendable {
     var redisURL: String
     var databaseURL: String
     var jwtSecret: [UInt8]
+    /// RS256/ES256 verification keys (from PEM files), accepted beside the HS256 secret.
+    var jwtPublicKeys: [JWTVerificationKey]
     var corsOrigins: [String]
     var publicURL: String
     var catalog: ServiceCatalog

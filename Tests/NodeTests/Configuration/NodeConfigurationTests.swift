@@ -69,4 +69,34 @@ import Testing
         #expect(c.catalog["custom"]?.sustainedPerMinute == 10)
         #expect(c.webhookSecrets["custom"] == ["whsec_x"])
     }
+
+    @Test func publicKeyFilesBecomeRS256AndES256Keys() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rsa = dir.appendingPathComponent("rsa.pem").path
+        let ec = dir.appendingPathComponent("ec.pem").path
+        let garbage = dir.appendingPathComponent("garbage.pem").path
+        try Self.shell("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 2>/dev/null | openssl pkey -pubout -out \(rsa)")
+        try Self.shell("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null | openssl pkey -pubout -out \(ec)")
+        try Data("not a key".utf8).write(to: URL(fileURLWithPath: garbage))
+
+        let c = try NodeConfiguration(environment: ["COORD_JWT_SECRET": secret, "COORD_JWT_PUBLIC_KEYS": "\(rsa), \(ec)"])
+        #expect(c.jwtPublicKeys.map(\.algorithm) == [.rs256, .es256])
+        do {
+            _ = try NodeConfiguration(environment: ["COORD_JWT_SECRET": secret, "COORD_JWT_PUBLIC_KEYS": garbage])
+            Issue.record("a garbage key file was accepted")
+        } catch {
+            #expect(error.variable == "COORD_JWT_PUBLIC_KEYS")
+        }
+    }
+
+    static func shell(_ command: String) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(command)")
+    }
 }
