@@ -64,7 +64,11 @@ extension HTTPConnection {
         case .lingering:
             if !readEOF { wanted.insert(.readable) }
         case .webSocket:
-            if !readEOF && !(webSocket?.readingPaused ?? false) { wanted.insert(.readable) }
+            // Same bound as `.reading`: a peer that sends without reading must not grow our output queue.
+            if !readEOF && !(webSocket?.readingPaused ?? false)
+                && pending.byteCount < server.configuration.maxPendingOutputBytes {
+                wanted.insert(.readable)
+            }
         case .responding:
             if !readEOF && parser.bufferedByteCount < server.configuration.maxPipelineBufferBytes {
                 wanted.insert(.readable)

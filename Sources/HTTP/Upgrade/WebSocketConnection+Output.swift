@@ -17,11 +17,22 @@ extension WebSocketConnection {
     /// Control frames (pong, close) go after the data frames already accepted.
     func writeInOrder(_ frame: [UInt8]) {
         releaseHeld()
+        if let payload = pongOwed, state == .open {
+            // The owed pong goes before whatever follows it (close, keepalive ping).
+            pongOwed = nil
+            if let pong = try? WebSocketFrameEncoder.pong(payload) { connection?.enqueue(pong) }
+        }
         connection?.enqueue(frame)
     }
 
     /// The socket drained: hand the held frames to the kernel in one write.
-    func drained() { releaseHeld() }
+    func drained() {
+        releaseHeld()
+        if let payload = pongOwed, state == .open {
+            pongOwed = nil
+            if let pong = try? WebSocketFrameEncoder.pong(payload) { connection?.enqueue(pong) }
+        }
+    }
 
     private func releaseHeld() {
         guard !held.isEmpty, let connection else { return }

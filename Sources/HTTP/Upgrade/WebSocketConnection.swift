@@ -31,6 +31,8 @@ final class WebSocketConnection {
     var state = State.open
     /// Data frames waiting for the socket to drain (bounded by `outbound`'s counter).
     var held: [[UInt8]] = []
+    /// Payload of the latest ping not answered yet (coalesced while output is queued).
+    var pongOwed: [UInt8]?
     var lastSeen: UInt64
     var tick: ScheduledTask?
     var closeTimer: ScheduledTask?
@@ -114,7 +116,14 @@ final class WebSocketConnection {
         case .binary(let bytes):
             if state == .open { deliver(.binary(bytes)) }
         case .ping(let payload):
-            if state == .open, let pong = try? WebSocketFrameEncoder.pong(payload) { writeInOrder(pong) }
+            guard state == .open else { break }
+            // Output still queued: remember only the latest ping and answer it once the socket drains
+            // (RFC 6455 5.5.3), so a ping flood costs one pong, not one per ping.
+            if held.isEmpty, connection?.pending.isEmpty == true {
+                if let pong = try? WebSocketFrameEncoder.pong(payload) { writeInOrder(pong) }
+            } else {
+                pongOwed = payload
+            }
         case .pong:
             break
         case .close(let code, let reason):
@@ -178,6 +187,7 @@ final class WebSocketConnection {
     func connectionClosed() {
         finish(.abnormalClosure, "connection dropped")
         held = []
+        pongOwed = nil
     }
 
     func resumeReading() {

@@ -1,0 +1,44 @@
+import Testing
+@testable import HTTP
+
+/// A peer that floods us and never reads must not make the server queue output without limit.
+@Suite struct WebSocketBackpressureTests {
+    @Test func pingFloodWithoutReadingGetsCoalescedPongs() async throws {
+        var router = testRouter()
+        router.webSocket("/ws") { _, _ in EchoWebSocketHandler() }
+        try await withTestServer(router: router) { _, port in
+            let client = try await TestClient.open(port, timeoutSeconds: 20, receiveBuffer: 4_096)
+            #expect(try await client.upgrade().status == 101)
+            let pings = 100_000
+            // 125-byte payloads (the control-frame maximum) ending in the ping's index: ~13 MB of pings,
+            // ~13 MB of pongs if each were answered, far more than the kernel's socket buffers hold.
+            func payload(_ index: Int) -> [UInt8] {
+                var bytes = [UInt8](repeating: 0x61, count: 121)
+                withUnsafeBytes(of: UInt32(index).bigEndian) { bytes.append(contentsOf: $0) }
+                return bytes
+            }
+            var flood: [UInt8] = []
+            flood.reserveCapacity(pings * 131)
+            for index in 0..<pings { flood += try WebSocketFrameEncoder.ping(payload(index), maskingKey: TestClient.mask) }
+            try await client.send(flood)
+            try await client.send(try WebSocketFrameEncoder.close(code: .normalClosure, maskingKey: TestClient.mask))
+            let (pongs, lastPong, closed) = try await TestClient.offPool { [client] in
+                var decoder = WebSocketFrameDecoder(role: .client, limits: WebSocketLimits(maxFrameSize: 1 << 16, maxMessageSize: 1 << 16))
+                var pongs = 0, lastPong: [UInt8] = [], closed = false
+                reading: while try client.fill() {
+                    decoder.append(client.buffer)
+                    client.buffer = []
+                    while let frame = try decoder.nextFrame() {
+                        if frame.opcode == .pong { pongs += 1; lastPong = frame.payload }
+                        if frame.opcode == .close { closed = true; break reading }
+                    }
+                }
+                return (pongs, lastPong, closed)
+            }
+            #expect(closed)
+            // Without coalescing every ping is answered and all of them are queued in the server.
+            #expect(pongs > 0 && pongs < pings)
+            #expect(lastPong == payload(pings - 1))
+        }
+    }
+}
