@@ -107,6 +107,7 @@ extension HTTPConnection {
         phase = .closed
         timer?.cancel()
         timer = nil
+        releaseBody()
         loop.deregister(fd: fd, id: registrationID)
         Syscall.close(fd)
         let waiters = writeWaiters

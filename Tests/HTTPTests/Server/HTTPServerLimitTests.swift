@@ -117,3 +117,32 @@ import Testing
         #expect(object?["requestId"] as? String == header, sourceLocation: sourceLocation)
     }
 }
+
+/// The process-wide request-body budget: over it a request gets 503 with Retry-After; it is given back
+/// once the response is complete.
+@Suite struct HTTPServerBodyBudgetTests {
+    @Test func bodyOverTheBudgetIs503AndTheBudgetIsReleased() async throws {
+        try await withTestServer(router: testRouter(), configure: { $0.maxInFlightBodyBytes = 100 }) { _, port in
+            let client = try await TestClient.open(port)
+            for _ in 0..<3 {  // 3 x 60 bytes in sequence: fits only if each is given back
+                try await client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 60\r\n\r\n" + String(repeating: "x", count: 60))
+                #expect(try await client.response().status == 200)
+            }
+            let big = try await TestClient.open(port)
+            try await big.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 101\r\n\r\n")
+            let refused = try await big.response()
+            #expect(refused.status == 503)
+            #expect(refused.headers["retry-after"] == "1")
+            HTTPServerLimitTests.expectErrorContract(refused, code: "unavailable")
+            let chunked = try await TestClient.open(port)
+            try await chunked.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "3c\r\n" + String(repeating: "y", count: 60) + "\r\n3c\r\n" + String(repeating: "y", count: 60) + "\r\n0\r\n\r\n")
+            #expect(try await chunked.response().status == 503)
+        }
+    }
+
+    @Test func webSocketDefaultsStaySmall() {
+        let configuration = WebSocketServerConfiguration()
+        #expect(configuration.maxMessageBytes == 65_536 && configuration.maxFrameBytes == 65_536)
+    }
+}
