@@ -66,7 +66,7 @@ extension HTTPConnection {
         case .webSocket:
             // Same bound as `.reading`: a peer that sends without reading must not grow our output queue.
             if !readEOF && !(webSocket?.readingPaused ?? false)
-                && pending.byteCount < server.configuration.maxPendingOutputBytes {
+                && pending.byteCount + (webSocket?.heldBytes ?? 0) < server.configuration.maxPendingOutputBytes {
                 wanted.insert(.readable)
             }
         case .responding:

@@ -11,6 +11,9 @@ extension WebSocketConnection {
             connection.enqueue(frame)
         } else {
             held.append(frame)
+            heldBytes += frame.count
+            // A peer that sends (e.g. to an echo) without reading stops being read once this is full.
+            connection.updateInterest()
         }
     }
 
@@ -38,6 +41,7 @@ extension WebSocketConnection {
         guard !held.isEmpty, let connection else { return }
         let frames = held
         held = []
+        heldBytes = 0
         outbound.queued.wrappingSubtract(frames.count, ordering: .relaxed)
         connection.enqueue(frames.count == 1 ? frames[0] : Array(frames.joined()))
     }

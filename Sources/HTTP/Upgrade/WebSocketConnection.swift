@@ -45,6 +45,8 @@ final class WebSocketConnection {
     var state = State.open
     /// Data frames waiting for the socket to drain (bounded by `outbound`'s counter).
     var held: [[UInt8]] = []
+    /// Bytes in `held`: counted with the socket's pending output against `maxPendingOutputBytes`.
+    var heldBytes = 0
     /// Payload of the latest ping not answered yet (coalesced while output is queued).
     var pongOwed: [UInt8]?
     var lastSeen: UInt64
@@ -214,6 +216,7 @@ final class WebSocketConnection {
     func connectionClosed() {
         finish(.abnormalClosure, "connection dropped")
         held = []
+        heldBytes = 0
         pongOwed = nil
     }
 

@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import HTTP
 
@@ -44,6 +45,38 @@ import Testing
             // Without coalescing every ping is answered and all of them are queued in the server.
             #expect(pongs > 0 && pongs < pings)
             #expect(lastPong == payload(pings - 1))
+        }
+    }
+
+    /// An echo peer that never reads: once our queued output passes `maxPendingOutputBytes` we stop
+    /// reading, so the peer's own sends stall instead of the server reading (and dropping) forever.
+    @Test func peerThatSendsWithoutReadingIsNoLongerRead() async throws {
+        var router = testRouter()
+        router.webSocket("/ws") { _, _ in EchoWebSocketHandler() }
+        try await withTestServer(router: router, configure: { $0.maxPendingOutputBytes = 64 * 1_024 }) { _, port in
+            let client = try await TestClient.open(port, timeoutSeconds: 20, receiveBuffer: 4_096)
+            #expect(try await client.upgrade().status == 101)
+            let message = String(repeating: "m", count: 4_000)
+            let frame = WebSocketFrameEncoder.text(message, maskingKey: TestClient.mask)
+            // 40 MB: more than the kernel buffers on both sides can hold (a few MB each).
+            let total = 10_000
+            let sent = try await TestClient.offPool { [client] () -> Int in
+                var timeout = timeval(tv_sec: 1, tv_usec: 0)
+                setsockopt(client.fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                for index in 0..<total {
+                    var offset = 0
+                    while offset < frame.count {
+                        let count = frame.withUnsafeBytes {
+                            Glibc.send(client.fd, $0.baseAddress! + offset, frame.count - offset, Int32(MSG_NOSIGNAL))
+                        }
+                        if count <= 0 { return index }  // SO_SNDTIMEO expired: the server stopped reading
+                        offset += count
+                    }
+                }
+                return total
+            }
+            #expect(sent < total)
+            client.hangUp()
         }
     }
 }
