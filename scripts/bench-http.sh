@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): our HTTP server (HTTPBench, release build) against nginx serving the same
-# small response, both under `wrk -t2 -c64 -d10s` in the same run. Prints requests/s, p99 and the ratio.
-# Usage: scripts/bench-http.sh [duration=10s] [connections=64]
+# small response, both under `wrk -t2 -c64 -d10s` in the same run. The machine is shared, so both
+# sides run ROUNDS times (default 3), alternating (ours, nginx, nginx, ours, ...) so slow moments hit
+# both; each round prints the load average, and the summary compares best-of and median req/s.
+# Usage: [ROUNDS=3] scripts/bench-http.sh [duration=10s] [connections=64]
 #        scripts/bench-http.sh idle-ws [count=10000]   (idle WebSocket connections: RSS and request latency)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -126,12 +128,27 @@ p99() { awk '$1 == "99%" {print $2}'; }
 
 run "$ours_port" >/dev/null 2>&1 || true   # warm-up (page faults, TCP)
 run "$nginx_port" >/dev/null 2>&1 || true
-ours=$(run "$ours_port")
-nginx_out=$(run "$nginx_port")
-ours_rps=$(echo "$ours" | rps); ours_p99=$(echo "$ours" | p99)
-nginx_rps=$(echo "$nginx_out" | rps); nginx_p99=$(echo "$nginx_out" | p99)
-ratio=$(awk -v a="$ours_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", a / b }')
-echo "wrk -t2 -c$connections -d$duration, GET /healthz ($(printf %s "$body" | wc -c) byte body)"
-printf '%-8s %12s req/s   p99 %s\n' "ours" "$ours_rps" "$ours_p99" "nginx" "$nginx_rps" "$nginx_p99"
-echo "ratio ours/nginx: $ratio"
-echo "$ours" | grep -E "Non-2xx|Socket errors" || true
+rounds=${ROUNDS:-3}
+ours_all=""; nginx_all=""
+echo "wrk -t2 -c$connections -d$duration, GET /healthz ($(printf %s "$body" | wc -c) byte body), $rounds rounds"
+one() {   # one() name port: runs wrk once, prints a line, appends req/s to the name's list
+    local out rps_value p99_value
+    out=$(run "$2")
+    rps_value=$(echo "$out" | rps); p99_value=$(echo "$out" | p99)
+    printf 'round %d %-6s %12s req/s   p99 %-9s load %s\n' "$round" "$1" "$rps_value" "$p99_value" \
+        "$(cut -d' ' -f1 /proc/loadavg)"
+    echo "$out" | grep -E "Non-2xx|Socket errors" || true
+    if [ "$1" = ours ]; then ours_all="$ours_all $rps_value"; else nginx_all="$nginx_all $rps_value"; fi
+}
+for round in $(seq 1 "$rounds"); do
+    if [ $((round % 2)) -eq 1 ]; then one ours "$ours_port"; one nginx "$nginx_port"
+    else one nginx "$nginx_port"; one ours "$ours_port"; fi
+done
+best() { tr ' ' '\n' | grep -v '^$' | sort -g | tail -1; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ours_best=$(echo "$ours_all" | best); nginx_best=$(echo "$nginx_all" | best)
+ours_median=$(echo "$ours_all" | median); nginx_median=$(echo "$nginx_all" | median)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+printf '%-8s best %12s   median %12s req/s\n' ours "$ours_best" "$ours_median" nginx "$nginx_best" "$nginx_median"
+echo "ratio ours/nginx: best-of $(ratio "$ours_best" "$nginx_best"), median $(ratio "$ours_median" "$nginx_median")" \
+    "(load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -32,7 +32,7 @@ func makeConfiguration(_ arguments: [String]) -> HTTPServerConfiguration {
 let configuration = makeConfiguration(CommandLine.arguments)
 do {
     let server = try HTTPServer(configuration: configuration, router: makeRouter())
-    try server.start()
+    try await server.listen()
     StandardError.write("listening on \(configuration.host):\(server.localPort ?? 0)")
     await server.shutdownOnSignal(deadline: .seconds(2))
 } catch {

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 import Synchronization
@@ -22,7 +23,14 @@ public final class EventLoop: @unchecked Sendable {
     private struct Inbox {
         var tasks: [@Sendable () -> Void] = []
         var wakePending = false
+        /// `run()` has drained its last task: later work goes to `afterStop`.
+        var stopped = false
     }
+
+    /// Runs work submitted after the loop stopped, so continuations (`submit`, a streaming writer
+    /// waiting to drain) still resume instead of hanging past a shutdown deadline. Serial, and only
+    /// used once the loop thread is done, so loop-confined state is still touched by one thread at a time.
+    private let afterStop = DispatchQueue(label: "http-loop-stopped")
 
     // Loop-confined.
     /// Tasks queued from the loop's own thread: no lock and no wake-up needed.
@@ -53,13 +61,18 @@ public final class EventLoop: @unchecked Sendable {
             localTasks.append(task)
             return
         }
-        let mustWake = inbox.withLock { inbox -> Bool in
+        let mustWake = inbox.withLock { inbox -> Bool? in
+            guard !inbox.stopped else { return nil }
             inbox.tasks.append(task)
             if inbox.wakePending { return false }
             inbox.wakePending = true
             return true
         }
-        if mustWake { selector.wakeUp() }
+        switch mustWake {
+        case true?: selector.wakeUp()
+        case false?: break
+        case nil: afterStop.async(execute: task)
+        }
     }
 
     /// Runs `body` on the loop and returns its result to an async caller.
@@ -124,8 +137,20 @@ public final class EventLoop: @unchecked Sendable {
                 usleep(1_000)
             }
         }
-        runInbox()
-        localTasks.removeAll()
+        // Drain until both queues are empty (a task may queue another), then mark the inbox stopped in
+        // the same critical section that found it empty, so no task can slip in unseen.
+        while true {
+            runLocalTasks()
+            let tasks = inbox.withLock { inbox -> [@Sendable () -> Void] in
+                if inbox.tasks.isEmpty && localTasks.isEmpty { inbox.stopped = true }
+                defer { inbox.tasks.removeAll() }
+                return inbox.tasks
+            }
+            if tasks.isEmpty && localTasks.isEmpty { break }
+            for task in tasks { task() }
+        }
+        // From here `inEventLoop` is false, so even this thread's late `execute` calls take the locked path.
+        threadID.store(0, ordering: .releasing)
         handlers.removeAll()
     }
 

@@ -53,10 +53,31 @@ struct RouteTrie: Sendable {
         }
     }
 
+    /// A request path's segments, or nil when it has an empty segment (`//x`, `/a//b`, `/a//`): such a
+    /// path is a different resource, not an alias (a proxy or an auth rule keyed on the exact path
+    /// would otherwise disagree with us), so it matches nothing (404). Policy for trailing slashes:
+    /// one trailing slash is tolerated (`/a/b/` is `/a/b`), since clients and proxies add it freely.
+    static func requestSegments(_ path: some StringProtocol) -> [Substring]? {
+        let path = Substring(path)
+        var segments: [Substring] = []
+        var start = path.startIndex
+        for index in path.utf8.indices where path.utf8[index] == UInt8(ascii: "/") {
+            if start < index {
+                segments.append(path[start..<index])
+            } else if index != path.startIndex {
+                return nil
+            }
+            start = path.utf8.index(after: index)
+        }
+        if start < path.endIndex { segments.append(path[start...]) }
+        return segments
+    }
+
     /// The node whose routes match `path`, and the raw values of its parameter segments in order.
     func match(_ path: some StringProtocol) -> (node: Node, values: [Substring])? {
         var values: [Substring] = []
-        guard let node = Self.match(root, Self.segments(path)[...], &values) else { return nil }
+        guard let segments = Self.requestSegments(path),
+              let node = Self.match(root, segments[...], &values) else { return nil }
         return (node, values)
     }
 

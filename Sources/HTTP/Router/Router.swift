@@ -19,8 +19,9 @@
 public struct Router: Sendable {
     var trie = RouteTrie()
     var middleware: [any HTTPMiddleware] = []
-    /// Where unexpected errors are logged (the client only sees a generic 500).
-    public var errorLog: @Sendable (String) -> Void = { line in StandardError.write(line) }
+    /// Where unexpected errors are logged (the client only sees a generic 500); by default through the
+    /// non-blocking stderr writer, so a stalled log reader cannot stall request handling.
+    public var errorLog: @Sendable (String) -> Void = { line in LogWriter.standardError.write(line) }
 
     public init() {}
 

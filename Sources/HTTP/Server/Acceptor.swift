@@ -9,8 +9,6 @@ final class Acceptor: SelectableHandler, @unchecked Sendable {
     let server: ServerContext
     var registrationID: UInt64 = 0
     var closed = false
-    private static let overloaded = Array(
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 1\r\n\r\n".utf8)
 
     init(fd: Int32, loop: EventLoop, server: ServerContext) {
         self.fd = fd
@@ -37,7 +35,11 @@ final class Acceptor: SelectableHandler, @unchecked Sendable {
                 return
             }
             guard server.reserveConnection() else {
-                Self.overloaded.withUnsafeBytes { _ = try? Syscall.write(client, $0) }
+                let refusal = Refusal.bytes(
+                    .unavailable("The server is at its connection limit.", retryAfterSeconds: 1),
+                    requestID: RequestID.generate(), date: loop.dateCache.current(),
+                    serverName: server.configuration.serverName)
+                refusal.withUnsafeBytes { _ = try? Syscall.write(client, $0) }
                 Syscall.close(client)
                 continue
             }

@@ -64,7 +64,11 @@ extension HTTPConnection {
         case .lingering:
             if !readEOF { wanted.insert(.readable) }
         case .webSocket:
-            if !readEOF && !(webSocket?.readingPaused ?? false) { wanted.insert(.readable) }
+            // Same bound as `.reading`: a peer that sends without reading must not grow our output queue.
+            if !readEOF && !(webSocket?.readingPaused ?? false)
+                && pending.byteCount + (webSocket?.heldBytes ?? 0) < server.configuration.maxPendingOutputBytes {
+                wanted.insert(.readable)
+            }
         case .responding:
             if !readEOF && parser.bufferedByteCount < server.configuration.maxPipelineBufferBytes {
                 wanted.insert(.readable)
@@ -103,6 +107,7 @@ extension HTTPConnection {
         phase = .closed
         timer?.cancel()
         timer = nil
+        releaseBody()
         loop.deregister(fd: fd, id: registrationID)
         Syscall.close(fd)
         let waiters = writeWaiters
@@ -117,15 +122,13 @@ extension HTTPConnection {
         server.releaseConnection()
     }
 
-    /// Answers a request we will not serve (parse error, timeout) and closes.
-    func refuse(status: Int, code: String, message: String) {
-        let body = Array(#"{"error":{"code":"\#(code)","message":"\#(message)"}}"#.utf8)
-        var out: [UInt8] = []
-        ResponseHeadEncoder.encode(status: status, headers: ["Content-Type": "application/json"],
-                                   framing: .contentLength(body.count), keepAlive: false, version: .http1_1,
-                                   date: loop.dateCache.current(), serverName: server.configuration.serverName,
-                                   into: &out)
-        out.append(contentsOf: body)
+    /// Answers a request we will not serve (parse error, timeout, over budget) and closes. The client's
+    /// own request id is kept when its head was parsed and the id is sane.
+    func refuse(status: Int, code: String, message: String, headers: HTTPHeaders = [:]) {
+        let requestID = RequestID.resolve(currentHead?.headers["x-request-id"])
+        let error = HTTPError(status: status, code: code, message: message, headers: headers)
+        let out = Refusal.bytes(error, requestID: requestID, date: loop.dateCache.current(),
+                                serverName: server.configuration.serverName)
         phase = .responding
         enqueue(out)
         closeGracefully()

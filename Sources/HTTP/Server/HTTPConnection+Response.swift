@@ -102,6 +102,7 @@ extension HTTPConnection {
     /// After a complete response: read the next (possibly already buffered) request, or close.
     func finishResponse(keepAlive: Bool) {
         guard phase == .responding else { return }
+        releaseBody()
         requestsServed += 1
         guard keepAlive else {
             closeGracefully()

@@ -32,6 +32,8 @@ final class HTTPConnection: SelectableHandler, @unchecked Sendable {
     /// The head of the request being received (its body is still arriving).
     var currentHead: HTTPRequestHead?
     var body: [UInt8] = []
+    /// Bytes of the server's body budget this connection holds until its response is complete.
+    var bodyReserved = 0
     /// Monotonic times that start the header, body, idle and linger clocks.
     var headStartedAt: UInt64?
     var bodyStartedAt: UInt64?
@@ -147,10 +149,12 @@ final class HTTPConnection: SelectableHandler, @unchecked Sendable {
                 currentHead = head
                 headStartedAt = nil
                 bodyStartedAt = MonotonicClock.nanoseconds()
+                if case .length(let length) = head.framing, !reserveBody(length) { return }
                 if head.expectsContinue && head.framing != .none {
                     enqueue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
                 }
             case .body(let bytes):
+                if currentHead?.framing == .chunked && !reserveBody(bytes.count) { return }
                 body.append(contentsOf: bytes)
             case .end:
                 dispatch()
@@ -160,6 +164,23 @@ final class HTTPConnection: SelectableHandler, @unchecked Sendable {
             headStartedAt = MonotonicClock.nanoseconds()
         }
         updateTimer()
+    }
+
+    /// Takes `bytes` from the server-wide body budget, or refuses the request with 503 (false).
+    private func reserveBody(_ bytes: Int) -> Bool {
+        guard bytes > 0 else { return true }
+        guard server.reserveBody(bytes) else {
+            refuse(status: 503, code: "unavailable", message: "The server is busy; retry shortly.",
+                   headers: ["Retry-After": "1"])
+            return false
+        }
+        bodyReserved += bytes
+        return true
+    }
+
+    func releaseBody() {
+        server.releaseBody(bodyReserved)
+        bodyReserved = 0
     }
 
     private func dispatch() {

@@ -5,7 +5,7 @@ import Synchronization
 /// The HTTP/1.1 server: a listening socket, a group of epoll loops and a responder.
 ///
 ///     let server = try HTTPServer(configuration: config, router: router)
-///     try server.start()
+///     try await server.listen()
 ///     print(server.localPort)
 ///     await server.shutdown(deadline: .seconds(10))
 ///
@@ -41,8 +41,36 @@ public final class HTTPServer: Sendable {
         try self.init(configuration: configuration, responder: router.build())
     }
 
-    /// Binds and starts accepting. Throws if the address is unusable or the server already started.
+    /// Binds and starts accepting, for async callers: waits for the acceptor's registration without
+    /// blocking a thread of the cooperative pool. Throws if the address is unusable or the server
+    /// already started. (Not an `async` overload of `start()`: in async code Swift would pick it for
+    /// every existing `try server.start()` call and reject them for the missing `await`.)
+    public func listen() async throws(HTTPServerError) {
+        let (acceptor, port) = try bind()
+        let failure = await acceptor.loop.submit { () -> SystemError? in
+            do throws(SystemError) { try acceptor.start() } catch { return error }
+            return nil
+        }
+        try finishStart(acceptor, port: port, failure: failure)
+    }
+
+    /// Synchronous variant for callers outside async code (top-level setup, tests without a task):
+    /// blocks the calling thread on a semaphore until the loop has registered the listening socket
+    /// (microseconds, but it parks the thread). Async code should call `listen()` instead.
     public func start() throws(HTTPServerError) {
+        let (acceptor, port) = try bind()
+        let registered = Mutex<SystemError?>(nil)
+        let semaphore = DispatchSemaphore(value: 0)
+        acceptor.loop.execute {
+            do throws(SystemError) { try acceptor.start() } catch { registered.withLock { $0 = error } }
+            semaphore.signal()
+        }
+        semaphore.wait()
+        try finishStart(acceptor, port: port, failure: registered.withLock { $0 })
+    }
+
+    /// Claims the one start and opens the listening socket.
+    private func bind() throws(HTTPServerError) -> (Acceptor, Int) {
         let alreadyStarted = state.withLock { state in
             defer { state.started = true }
             return state.started
@@ -52,18 +80,13 @@ public final class HTTPServer: Sendable {
         signal(SIGPIPE, SIG_IGN)
         let (fd, port) = try SocketAddress.listen(host: configuration.host, port: configuration.port,
                                                   backlog: configuration.backlog)
-        let loop = group.loops[0]
-        let acceptor = Acceptor(fd: fd, loop: loop, server: context)
-        let registered = Mutex<SystemError?>(nil)
-        let semaphore = DispatchSemaphore(value: 0)
-        loop.execute {
-            do throws(SystemError) { try acceptor.start() } catch { registered.withLock { $0 = error } }
-            semaphore.signal()
-        }
-        semaphore.wait()
-        if let error = registered.withLock({ $0 }) {
-            Syscall.close(fd)
-            throw HTTPServerError(error)
+        return (Acceptor(fd: fd, loop: group.loops[0], server: context), port)
+    }
+
+    private func finishStart(_ acceptor: Acceptor, port: Int, failure: SystemError?) throws(HTTPServerError) {
+        if let failure {
+            Syscall.close(acceptor.fd)
+            throw HTTPServerError(failure)
         }
         state.withLock { state in
             state.acceptor = acceptor

@@ -26,6 +26,10 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxPipelineBufferBytes: Int = 256 * 1024
     /// Unsent response bytes per connection before we stop reading further pipelined requests.
     public var maxPendingOutputBytes: Int = 1_048_576
+    /// Request-body bytes buffered at once across all connections (bodies are fully buffered before
+    /// dispatch): without it 16,384 connections x 1 MiB could pin 16 GiB. Past it a request gets 503
+    /// with Retry-After; our API bodies are small JSON, so 256 MiB is only reached under abuse.
+    public var maxInFlightBodyBytes: Int = 256 * 1_048_576
     /// Value of the `Server` header; nil omits it (it only helps fingerprinting).
     public var serverName: String? = nil
     /// The WebSocket limits and timers used by upgraded connections.

@@ -50,19 +50,25 @@ enum ResponseHeadEncoder {
     }
 
     /// Header values from handlers could carry CR/LF (response splitting): such bytes become spaces.
+    /// Scans the contiguous UTF-8 buffer directly: iterating `String.UTF8View` generically cost about
+    /// 2% of a request in a `perf` profile (two scans per header on every response).
     private static func append(_ name: String, _ value: String, to out: inout [UInt8]) {
-        let nameBytes = name.utf8, valueBytes = value.utf8
-        if nameBytes.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x3A }) {
-            for byte in nameBytes { out.append(byte == 0x0D || byte == 0x0A || byte == 0x3A ? 0x2D : byte) }
-        } else {
-            out.append(contentsOf: nameBytes)
+        var name = name, value = value  // `withUTF8` is mutating; native strings are not copied
+        name.withUTF8 { bytes in
+            if bytes.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x3A }) {
+                for byte in bytes { out.append(byte == 0x0D || byte == 0x0A || byte == 0x3A ? 0x2D : byte) }
+            } else {
+                out.append(contentsOf: bytes)
+            }
         }
         out.append(0x3A)
         out.append(0x20)
-        if valueBytes.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
-            for byte in valueBytes { out.append(byte == 0x0D || byte == 0x0A ? 0x20 : byte) }
-        } else {
-            out.append(contentsOf: valueBytes)
+        value.withUTF8 { bytes in
+            if bytes.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
+                for byte in bytes { out.append(byte == 0x0D || byte == 0x0A ? 0x20 : byte) }
+            } else {
+                out.append(contentsOf: bytes)
+            }
         }
         out.append(0x0D)
         out.append(0x0A)

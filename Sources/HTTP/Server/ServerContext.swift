@@ -11,6 +11,8 @@ final class ServerContext: Sendable {
     /// Connections upgraded to WebSocket and not yet closed (a subset of `openConnections`).
     let openWebSockets = Atomic<Int>(0)
     let shuttingDown = Atomic<Bool>(false)
+    /// Request-body bytes reserved by connections (see `maxInFlightBodyBytes`).
+    let bodyBytesInFlight = Atomic<Int>(0)
     private let nextLoop = Atomic<Int>(0)
 
     init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, loops: [EventLoop]) {
@@ -31,6 +33,20 @@ final class ServerContext: Sendable {
     }
 
     func releaseConnection() { openConnections.wrappingSubtract(1, ordering: .relaxed) }
+
+    /// Reserves `bytes` of the process-wide body budget; false means the request must be refused.
+    func reserveBody(_ bytes: Int) -> Bool {
+        let after = bodyBytesInFlight.wrappingAdd(bytes, ordering: .relaxed).newValue
+        if after > configuration.maxInFlightBodyBytes {
+            bodyBytesInFlight.wrappingSubtract(bytes, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    func releaseBody(_ bytes: Int) {
+        if bytes > 0 { bodyBytesInFlight.wrappingSubtract(bytes, ordering: .relaxed) }
+    }
 
     func pickLoop() -> EventLoop {
         let index = nextLoop.wrappingAdd(1, ordering: .relaxed).oldValue

@@ -11,22 +11,37 @@ extension WebSocketConnection {
             connection.enqueue(frame)
         } else {
             held.append(frame)
+            heldBytes += frame.count
+            // A peer that sends (e.g. to an echo) without reading stops being read once this is full.
+            connection.updateInterest()
         }
     }
 
     /// Control frames (pong, close) go after the data frames already accepted.
     func writeInOrder(_ frame: [UInt8]) {
         releaseHeld()
+        if let payload = pongOwed, state == .open {
+            // The owed pong goes before whatever follows it (close, keepalive ping).
+            pongOwed = nil
+            if let pong = try? WebSocketFrameEncoder.pong(payload) { connection?.enqueue(pong) }
+        }
         connection?.enqueue(frame)
     }
 
     /// The socket drained: hand the held frames to the kernel in one write.
-    func drained() { releaseHeld() }
+    func drained() {
+        releaseHeld()
+        if let payload = pongOwed, state == .open {
+            pongOwed = nil
+            if let pong = try? WebSocketFrameEncoder.pong(payload) { connection?.enqueue(pong) }
+        }
+    }
 
     private func releaseHeld() {
         guard !held.isEmpty, let connection else { return }
         let frames = held
         held = []
+        heldBytes = 0
         outbound.queued.wrappingSubtract(frames.count, ordering: .relaxed)
         connection.enqueue(frames.count == 1 ? frames[0] : Array(frames.joined()))
     }

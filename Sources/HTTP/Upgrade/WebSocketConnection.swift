@@ -15,12 +15,26 @@ final class WebSocketConnection {
     }
 
     /// Messages handed to the handler and not yet handled; shared with the handler task.
+    ///
+    /// One `Mutex` rather than separate atomics: each side makes a check-then-act decision over several
+    /// of these fields (the loop "count is at the limit, so pause", the handler "count dropped, and we
+    /// are paused, so resume"). With independent relaxed atomics the loop could read a stale count and
+    /// store `paused` after the handler had already looked and found it unset: a lost wake-up that
+    /// left reading paused until the dead-peer timeout. Under one lock every decision sees the other
+    /// side's latest state; it is taken once per message on each side, uncontended almost always.
     final class Backlog: Sendable {
-        let count = Atomic<Int>(0)
-        let paused = Atomic<Bool>(false)
-        /// A protocol error waits for the handler to finish the messages that preceded it.
-        let failurePending = Atomic<Bool>(false)
+        /// The shared fields.
+        struct State {
+            var count = 0
+            var paused = false
+            /// A protocol error waits for the handler to finish the messages that preceded it.
+            var failurePending = false
+        }
+        let state = Mutex(State())
     }
+
+    /// What the handler task asks of the loop after handling a message.
+    private enum AfterMessage { case nothing, fail, resume }
 
     weak var connection: HTTPConnection?
     let loop: EventLoop
@@ -31,6 +45,10 @@ final class WebSocketConnection {
     var state = State.open
     /// Data frames waiting for the socket to drain (bounded by `outbound`'s counter).
     var held: [[UInt8]] = []
+    /// Bytes in `held`: counted with the socket's pending output against `maxPendingOutputBytes`.
+    var heldBytes = 0
+    /// Payload of the latest ping not answered yet (coalesced while output is queued).
+    var pongOwed: [UInt8]?
     var lastSeen: UInt64
     var tick: ScheduledTask?
     var closeTimer: ScheduledTask?
@@ -48,7 +66,7 @@ final class WebSocketConnection {
         self.lastSeen = MonotonicClock.nanoseconds()
     }
 
-    var readingPaused: Bool { backlog.paused.load(ordering: .relaxed) }
+    var readingPaused: Bool { backlog.state.withLock { $0.paused } }
 
     /// Starts the handler task and the keepalive timer.
     func start(handler: any WebSocketHandler) {
@@ -66,12 +84,20 @@ final class WebSocketConnection {
                 case .binary(let bytes): await handler.onBinary(bytes, outbound: outbound)
                 case .closed(let code, let reason): await handler.onClose(code: code, reason: reason)
                 }
-                let left = backlog.count.wrappingSubtract(1, ordering: .relaxed).newValue
-                if left == 0, backlog.failurePending.load(ordering: .relaxed) {
+                let next = backlog.state.withLock { state -> AfterMessage in
+                    state.count -= 1
+                    if state.count == 0 && state.failurePending { return .fail }
+                    if state.count < resumeBelow && state.paused { return .resume }
+                    return .nothing
+                }
+                switch next {
+                case .fail:
                     // Queued behind the handler's own sends, so its replies go out before our close.
                     loop.execute { box.driver?.failPending() }
-                } else if left < resumeBelow, backlog.paused.load(ordering: .relaxed) {
+                case .resume:
                     loop.execute { box.driver?.resumeReading() }
+                case .nothing:
+                    break
                 }
             }
         }
@@ -87,23 +113,28 @@ final class WebSocketConnection {
             do {
                 event = try parser.nextEvent()
             } catch {
-                if backlog.count.load(ordering: .relaxed) == 0 {
+                // Answer the valid messages that came first (RFC 6455 order), then fail; decided under
+                // the lock so the handler either sees the flag or has already caught up.
+                let caughtUp = backlog.state.withLock { state -> Bool in
+                    guard state.count > 0 else { return true }
+                    state.failurePending = true
+                    state.paused = true
+                    return false
+                }
+                if caughtUp {
                     fail(error)
                 } else {
-                    // Answer the valid messages that came first (RFC 6455 order), then fail.
                     pendingFailure = error
-                    backlog.failurePending.store(true, ordering: .relaxed)
-                    backlog.paused.store(true, ordering: .relaxed)
-                    // The handler may have caught up (on another thread) before it could see the flag.
-                    if backlog.count.load(ordering: .relaxed) == 0 { failPending() }
                 }
                 return
             }
             guard let event else { break }
             handle(event)
         }
-        if backlog.count.load(ordering: .relaxed) >= configuration.maxInboundBacklog {
-            backlog.paused.store(true, ordering: .relaxed)
+        let limit = configuration.maxInboundBacklog
+        backlog.state.withLock { state in
+            // The handler still has `count` messages to go and re-checks `paused` after each of them.
+            if state.count >= limit { state.paused = true }
         }
     }
 
@@ -114,7 +145,14 @@ final class WebSocketConnection {
         case .binary(let bytes):
             if state == .open { deliver(.binary(bytes)) }
         case .ping(let payload):
-            if state == .open, let pong = try? WebSocketFrameEncoder.pong(payload) { writeInOrder(pong) }
+            guard state == .open else { break }
+            // Output still queued: remember only the latest ping and answer it once the socket drains
+            // (RFC 6455 5.5.3), so a ping flood costs one pong, not one per ping.
+            if held.isEmpty, connection?.pending.isEmpty == true {
+                if let pong = try? WebSocketFrameEncoder.pong(payload) { writeInOrder(pong) }
+            } else {
+                pongOwed = payload
+            }
         case .pong:
             break
         case .close(let code, let reason):
@@ -178,16 +216,22 @@ final class WebSocketConnection {
     func connectionClosed() {
         finish(.abnormalClosure, "connection dropped")
         held = []
+        heldBytes = 0
+        pongOwed = nil
     }
 
     func resumeReading() {
-        guard pendingFailure == nil, backlog.paused.load(ordering: .relaxed) else { return }
-        backlog.paused.store(false, ordering: .relaxed)
+        guard pendingFailure == nil else { return }
+        let wasPaused = backlog.state.withLock { state -> Bool in
+            defer { state.paused = false }
+            return state.paused
+        }
+        guard wasPaused else { return }
         connection?.updateInterest()
     }
 
     private func deliver(_ event: Inbound) {
-        backlog.count.wrappingAdd(1, ordering: .relaxed)
+        backlog.state.withLock { $0.count += 1 }
         inbound?.yield(event)
     }
 

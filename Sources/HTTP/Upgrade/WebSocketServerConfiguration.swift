@@ -1,9 +1,12 @@
 /// Limits and timers of upgraded WebSocket connections.
 public struct WebSocketServerConfiguration: Sendable {
-    /// Largest reassembled message; bigger closes with 1009. Dashboard messages are small JSON.
-    public var maxMessageBytes: Int = 1_048_576
+    /// Largest reassembled message; bigger closes with 1009. Clients only send small JSON commands
+    /// (subscribe, unsubscribe, ping: well under 1 KiB) to our realtime endpoint, and with up to
+    /// `maxInboundBacklog` messages buffered per connection over 10k+ connections, 1 MiB allowed
+    /// gigabytes; 64 KiB keeps the worst case at 4 MiB per connection. The echo bench raises it.
+    public var maxMessageBytes: Int = 65_536
     /// Largest single frame payload accepted (bounds buffering before a message completes).
-    public var maxFrameBytes: Int = 1_048_576
+    public var maxFrameBytes: Int = 65_536
     /// Fragments per message: bounds per-message bookkeeping.
     public var maxFragments: Int = 1_024
     /// Outbound messages held while the socket is busy; sends beyond it are refused (slow consumer).

@@ -37,6 +37,20 @@ import Testing
         await group.shutdown()
     }
 
+    /// After `run()` returns, work still runs (on the fallback queue) instead of being lost: a
+    /// `submit` after shutdown used to hang forever.
+    @Test func workSubmittedAfterStopStillRuns() async throws {
+        let group = try EventLoopGroup(loopCount: 1)
+        let loop = group.loops[0]
+        await group.shutdown()
+        let ran = Mutex<Int>(0)
+        loop.execute { ran.withLock { $0 += 1 } }
+        for _ in 0..<100 where ran.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(ran.withLock { $0 } == 1)
+        let value = await loop.submit { 42 }  // would hang without the fallback
+        #expect(value == 42)
+    }
+
     @Test func timerHeapSweepsCancelledEntries() {
         var heap = TimerHeap()
         var tasks: [ScheduledTask] = []

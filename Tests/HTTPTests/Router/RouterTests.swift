@@ -22,6 +22,19 @@ import Testing
         #expect(await responder.respond(to: HTTPRequest(method: "GET", target: "/a/b/c/")).status == 200)
     }
 
+    /// Empty segments are not collapsed: `//a/b/c` or `/a//b/c` is not `/a/b/c`. One trailing slash is.
+    @Test(arguments: ["//a/b/c", "/a//b/c", "/a/b//c", "/a/b/c//", "//", "/a/b/c/?x=1/"])
+    func emptySegmentsDoNotMatch(_ target: String) async {
+        var router = Router()
+        router.get("/") { _, _ in .text("root") }
+        router.get("/a/b/c") { _, _ in .text("literal") }
+        router.get("/a/:x/c") { _, _ in .text("param") }
+        let responder = router.build()
+        let status = await responder.respond(to: HTTPRequest(method: "GET", target: target)).status
+        #expect(status == (target == "/a/b/c/?x=1/" ? 200 : 404))
+        #expect(await responder.respond(to: HTTPRequest(method: "GET", target: "/")).status == 200)
+    }
+
     @Test func methodNotAllowedListsAllowAndHeadFallsBackToGet() async {
         var router = Router()
         router.get("/r") { _, _ in .text("g") }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import HTTP
 
@@ -23,7 +24,7 @@ import Testing
             let response = try await client.response()
             #expect(response.status == status)
             #expect(response.headers["connection"] == "close")
-            #expect(response.text.contains("\"code\""))
+            Self.expectErrorContract(response)
             #expect(try await client.closedByPeer())
         }
     }
@@ -64,8 +65,12 @@ import Testing
     @Test func bodyReadTimeoutAnswers408() async throws {
         try await withTestServer(router: testRouter(), configure: { $0.bodyReadTimeout = .milliseconds(250) }) { _, port in
             let client = try await TestClient.open(port)
-            try await client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
-            #expect(try await client.response().status == 408)
+            try await client.send("POST /echo HTTP/1.1\r\nHost: t\r\nX-Request-Id: slow-upload-1\r\nContent-Length: 10\r\n\r\nabc")
+            let response = try await client.response()
+            #expect(response.status == 408)
+            // The head was parsed, so the client's own id is kept.
+            #expect(response.headers["x-request-id"] == "slow-upload-1")
+            Self.expectErrorContract(response, code: "request_timeout")
             #expect(try await client.closedByPeer())
         }
     }
@@ -82,6 +87,8 @@ import Testing
             let third = try await TestClient.open(port)
             let refused = try await third.response()
             #expect(refused.status == 503)
+            #expect(refused.headers["retry-after"] == "1")
+            Self.expectErrorContract(refused, code: "unavailable")
             #expect(try await third.closedByPeer())
             // A slot frees up when a connection closes.
             try await first.send("GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
@@ -93,5 +100,49 @@ import Testing
             try await fourth.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try await fourth.response().status == 200)
         }
+    }
+
+    /// API.md: every response carries X-Request-Id; errors are `{"error":{"code","message"},"requestId"}`
+    /// with the same id.
+    static func expectErrorContract(_ response: TestClient.Response, code: String? = nil,
+                                    sourceLocation: SourceLocation = #_sourceLocation) {
+        let header = response.headers["x-request-id"]
+        #expect(header?.isEmpty == false, sourceLocation: sourceLocation)
+        #expect(response.headers["content-type"] == "application/json", sourceLocation: sourceLocation)
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+        let error = object?["error"] as? [String: Any]
+        #expect(error?["code"] is String, sourceLocation: sourceLocation)
+        #expect(error?["message"] is String, sourceLocation: sourceLocation)
+        if let code { #expect(error?["code"] as? String == code, sourceLocation: sourceLocation) }
+        #expect(object?["requestId"] as? String == header, sourceLocation: sourceLocation)
+    }
+}
+
+/// The process-wide request-body budget: over it a request gets 503 with Retry-After; it is given back
+/// once the response is complete.
+@Suite struct HTTPServerBodyBudgetTests {
+    @Test func bodyOverTheBudgetIs503AndTheBudgetIsReleased() async throws {
+        try await withTestServer(router: testRouter(), configure: { $0.maxInFlightBodyBytes = 100 }) { _, port in
+            let client = try await TestClient.open(port)
+            for _ in 0..<3 {  // 3 x 60 bytes in sequence: fits only if each is given back
+                try await client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 60\r\n\r\n" + String(repeating: "x", count: 60))
+                #expect(try await client.response().status == 200)
+            }
+            let big = try await TestClient.open(port)
+            try await big.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 101\r\n\r\n")
+            let refused = try await big.response()
+            #expect(refused.status == 503)
+            #expect(refused.headers["retry-after"] == "1")
+            HTTPServerLimitTests.expectErrorContract(refused, code: "unavailable")
+            let chunked = try await TestClient.open(port)
+            try await chunked.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "3c\r\n" + String(repeating: "y", count: 60) + "\r\n3c\r\n" + String(repeating: "y", count: 60) + "\r\n0\r\n\r\n")
+            #expect(try await chunked.response().status == 503)
+        }
+    }
+
+    @Test func webSocketDefaultsStaySmall() {
+        let configuration = WebSocketServerConfiguration()
+        #expect(configuration.maxMessageBytes == 65_536 && configuration.maxFrameBytes == 65_536)
     }
 }

@@ -49,7 +49,7 @@ import Testing
         var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.loopCount = 1
         let server = try HTTPServer(configuration: configuration, router: testRouter())
-        try server.start()
+        try await server.listen()
         let port = try #require(server.localPort)
         let busy = try await TestClient.open(port)
         try await busy.send("GET /sleep/5000 HTTP/1.1\r\nHost: t\r\n\r\n")
@@ -69,3 +69,18 @@ final class HookFlag: Sendable {
 }
 
 import Synchronization
+
+extension HTTPServerShutdownTests {
+    /// `listen()` (async) starts once; a second start of either kind is refused, and the bound port
+    /// serves requests.
+    @Test func asyncListenStartsOnceAndServes() async throws {
+        let server = try HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), router: testRouter())
+        try await server.listen()
+        await #expect(throws: HTTPServerError.self) { try await server.listen() }
+        #expect(throws: HTTPServerError.self) { try server.start() }
+        let client = try await TestClient.open(try #require(server.localPort))
+        try await client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try await client.response().status == 200)
+        await server.shutdown(deadline: .seconds(1))
+    }
+}

@@ -107,7 +107,7 @@ import Testing
         var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
         configuration.loopCount = 2
         let server = try HTTPServer(configuration: configuration, router: Self.router(recorder: recorder))
-        try server.start()
+        try await server.listen()
         let client = try await TestClient.open(try #require(server.localPort))
         #expect(try await client.upgrade("/rec").status == 101)
         try await client.sendText("a")

@@ -22,9 +22,14 @@ final class TestClient: @unchecked Sendable {
         let description: String
     }
 
-    init(port: Int, timeoutSeconds: Int = 5) throws {
+    /// `receiveBuffer` (set before connect, so the kernel does not autotune it) makes a client that
+    /// reads slowly fill the server's socket quickly.
+    init(port: Int, timeoutSeconds: Int = 5, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
@@ -44,8 +49,8 @@ final class TestClient: @unchecked Sendable {
     /// Shuts both directions down so the server sees EOF now (the fd itself closes on deinit).
     func hangUp() { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
 
-    static func open(_ port: Int, timeoutSeconds: Int = 5) async throws -> TestClient {
-        try await offPool { try TestClient(port: port, timeoutSeconds: timeoutSeconds) }
+    static func open(_ port: Int, timeoutSeconds: Int = 5, receiveBuffer: Int32? = nil) async throws -> TestClient {
+        try await offPool { try TestClient(port: port, timeoutSeconds: timeoutSeconds, receiveBuffer: receiveBuffer) }
     }
 
     /// Connects and sends `first` on the same thread at once, for tests whose clock starts at accept.

@@ -8,7 +8,7 @@ func withTestServer(router: Router, configure: (inout HTTPServerConfiguration) -
     configuration.loopCount = 2
     configure(&configuration)
     let server = try HTTPServer(configuration: configuration, router: router)
-    try server.start()
+    try await server.listen()
     let port = try #require(server.localPort)
     do {
         try await body(server, port)

@@ -7,8 +7,9 @@ public struct AccessLogMiddleware: HTTPMiddleware {
         "access_token", "token", "key", "api_key", "apikey", "secret", "password", "signature", "sig", "code", "auth",
     ]
 
-    /// `sink` receives each line; the default writes to stderr.
-    public init(sink: @escaping @Sendable (String) -> Void = { StandardError.write($0) }) {
+    /// `sink` receives each line, on the request's thread; the default queues it for stderr on the
+    /// log writer's own thread (a blocking write(2) here would stall the event loop).
+    public init(sink: @escaping @Sendable (String) -> Void = { LogWriter.standardError.write($0) }) {
         self.sink = sink
     }
 

@@ -1,0 +1,84 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Hands log lines to a dedicated thread through a bounded queue, so a stalled reader of stderr (a full
+/// pipe) never blocks an event loop or a handler: past `capacity` lines are dropped and counted, and
+/// the count is logged once the sink accepts lines again.
+public final class LogWriter: Sendable {
+    /// The process's stderr writer (access log and router error log by default).
+    public static let standardError = LogWriter(capacity: 8_192) { StandardError.write($0) }
+
+    /// Queue and bookkeeping shared by producers and the writer thread.
+    private struct State {
+        var lines: [String] = []
+        var dropped = 0
+        var droppedTotal = 0
+        var writerWaiting = false
+        var stopped = false
+    }
+
+    private let capacity: Int
+    private let sink: @Sendable (String) -> Void
+    private let state = Mutex(State())
+    private let wake = DispatchSemaphore(value: 0)
+
+    /// `sink` runs only on the writer thread, one line at a time, in order.
+    public init(capacity: Int, sink: @escaping @Sendable (String) -> Void) {
+        self.capacity = max(1, capacity)
+        self.sink = sink
+        Thread.detachNewThread { [self] in run() }
+    }
+
+    /// Never blocks on I/O: queues the line, or drops it when the queue is full.
+    public func write(_ line: String) {
+        let signal = state.withLock { state -> Bool in
+            guard !state.stopped else { return false }
+            guard state.lines.count < capacity else {
+                state.dropped += 1
+                state.droppedTotal += 1
+                return false
+            }
+            state.lines.append(line)
+            // Only a waiting writer needs a wake-up (a futex call); a busy one finds the line itself.
+            guard state.writerWaiting else { return false }
+            state.writerWaiting = false
+            return true
+        }
+        if signal { wake.signal() }
+    }
+
+    /// Lines dropped because the queue was full, since start.
+    public var droppedLines: Int { state.withLock { $0.droppedTotal } }
+
+    /// Ends the writer thread after it writes what is queued (for writers that are not process-wide).
+    public func stop() {
+        let signal = state.withLock { state -> Bool in
+            state.stopped = true
+            let waiting = state.writerWaiting
+            state.writerWaiting = false
+            return waiting
+        }
+        if signal { wake.signal() }
+    }
+
+    private func run() {
+        while true {
+            let (lines, dropped, stopped) = state.withLock { state -> ([String], Int, Bool) in
+                let taken = (state.lines, state.dropped, state.stopped)
+                state.lines = []
+                state.dropped = 0
+                if taken.0.isEmpty && taken.1 == 0 && !taken.2 { state.writerWaiting = true }
+                return taken
+            }
+            for line in lines { sink(line) }
+            if dropped > 0 {
+                sink(LogLine.json([("msg", .string("log lines dropped: output stalled")), ("count", .int(dropped))]))
+            }
+            if lines.isEmpty && dropped == 0 {
+                if stopped { return }
+                wake.wait()
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Dispatch
+import Synchronization
+import Testing
+@testable import HTTP
+
+/// A sink that blocks (stderr piped to a stalled reader) must not block the code that logs.
+@Suite struct LogWriterTests {
+    /// A sink stuck until `release`, recording what it eventually writes.
+    final class StuckSink: Sendable {
+        let gate = DispatchSemaphore(value: 0)
+        let written = Mutex<[String]>([])
+        func write(_ line: String) {
+            gate.wait()
+            gate.signal()
+            written.withLock { $0.append(line) }
+        }
+        func release() { gate.signal() }
+    }
+
+    @Test func blockedSinkDropsAndCountsInsteadOfBlocking() async throws {
+        let sink = StuckSink()
+        let writer = LogWriter(capacity: 8) { sink.write($0) }
+        defer { writer.stop() }
+        let start = ContinuousClock.now
+        for index in 0..<1_000 { writer.write("line \(index)") }
+        #expect(ContinuousClock.now - start < .seconds(1))
+        // At most two queues' worth got through: the batch the writer thread took (stuck on its first
+        // line) and the queue refilled behind it.
+        #expect(writer.droppedLines >= 1_000 - 16)
+        sink.release()
+        try await waitUntil { sink.written.withLock { $0.contains { $0.contains("log lines dropped") } } }
+        let lines = sink.written.withLock { $0 }
+        #expect(lines.first == "line 0")
+        #expect(lines.filter { $0.hasPrefix("line ") }.count == 1_000 - writer.droppedLines)
+    }
+
+    @Test func requestsAreAnsweredWhileTheAccessLogSinkIsStuck() async throws {
+        let sink = StuckSink()
+        let writer = LogWriter(capacity: 4) { sink.write($0) }
+        defer {
+            sink.release()
+            writer.stop()
+        }
+        var router = Router()
+        router.use(AccessLogMiddleware(sink: writer.write))
+        router.get("/hello") { _, _ in .text("hello") }
+        try await withTestServer(router: router) { _, port in
+            let client = try await TestClient.open(port, timeoutSeconds: 2)
+            for _ in 0..<20 {
+                try await client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+                #expect(try await client.response().status == 200)
+            }
+        }
+        #expect(writer.droppedLines > 0)
+    }
+
+    private func waitUntil(_ condition: () -> Bool) async throws {
+        for _ in 0..<200 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(condition())
+    }
+}
