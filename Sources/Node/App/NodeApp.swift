@@ -65,7 +65,7 @@ final class NodeApp: Sendable {
         let server: HTTPServer
         do {
             server = try HTTPServer(configuration: serverConfiguration, router: makeRouter())
-            try server.start()
+            try await server.listen()
             self.server.withLock { $0 = server }
         } catch {
             logger.error("cannot start the HTTP server", ["error": .string(String(describing: error)),
