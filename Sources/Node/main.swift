@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 
 // Entry point of the `coordinator` executable: parse the command line and the environment, then run.
 // Exit status: 0 success, 1 runtime failure, 2 bad command line or configuration.
@@ -25,12 +26,16 @@ switch command {
 case .token(let subject, let role, let ttl):
     exit(TokenCommand.run(subject: subject, role: role, ttlSeconds: ttl, configuration: configuration))
 case .migrate:
-    exit(await MigrateCommand.run(configuration: configuration, logger: NodeLogger(nodeID: configuration.nodeID)))
+    let status = await MigrateCommand.run(configuration: configuration, logger: NodeLogger(nodeID: configuration.nodeID))
+    await LogWriter.standardError.flush()
+    exit(status)
 case .serve:
     let logger = NodeLogger(nodeID: configuration.nodeID)
     do {
         let app = try NodeApp(configuration: configuration, logger: logger)
-        exit(await app.run())
+        let status = await app.run()
+        await LogWriter.standardError.flush()
+        exit(status)
     } catch {
         FileHandle.standardError.write(Data("coordinator: configuration error: \(error.description)\n".utf8))
         exit(2)

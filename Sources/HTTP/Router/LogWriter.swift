@@ -16,6 +16,8 @@ public final class LogWriter: Sendable {
         var droppedTotal = 0
         var writerWaiting = false
         var stopped = false
+        /// Lines taken from the queue but not yet through the sink.
+        var writing = 0
     }
 
     private let capacity: Int
@@ -51,6 +53,16 @@ public final class LogWriter: Sendable {
     /// Lines dropped because the queue was full, since start.
     public var droppedLines: Int { state.withLock { $0.droppedTotal } }
 
+    /// Waits (bounded) until every line queued so far has gone through the sink: a process calls it
+    /// right before `exit` so its last lines ("stopped") are not lost with the writer thread.
+    public func flush(timeout: Duration = .seconds(2)) async {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if state.withLock({ $0.lines.isEmpty && $0.writing == 0 }) { return }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
     /// Ends the writer thread after it writes what is queued (for writers that are not process-wide).
     public func stop() {
         let signal = state.withLock { state -> Bool in
@@ -66,12 +78,14 @@ public final class LogWriter: Sendable {
         while true {
             let (lines, dropped, stopped) = state.withLock { state -> ([String], Int, Bool) in
                 let taken = (state.lines, state.dropped, state.stopped)
+                state.writing = taken.0.count
                 state.lines = []
                 state.dropped = 0
                 if taken.0.isEmpty && taken.1 == 0 && !taken.2 { state.writerWaiting = true }
                 return taken
             }
             for line in lines { sink(line) }
+            state.withLock { $0.writing = 0 }
             if dropped > 0 {
                 sink(LogLine.json([("msg", .string("log lines dropped: output stalled")), ("count", .int(dropped))]))
             }

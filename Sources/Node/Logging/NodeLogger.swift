@@ -1,18 +1,16 @@
 import Foundation
 import HTTP
-import Synchronization
 
 /// Structured JSON log lines on standard error, one object per line, so operators can grep and ship
 /// them. Callers pass only non-secret fields: tokens, secrets and Authorization never reach a log.
-/// Lines are written by the HTTP module's `LogLine` (fast, ordered), the same writer as access logs.
+/// Lines are built by the HTTP module's `LogLine` (fast, ordered) and written by its `LogWriter`, the
+/// same background writer as the access log: a stalled stderr drops (and counts) lines, never blocks.
 final class NodeLogger: Sendable {
     enum Level: String, Sendable { case debug, info, warning, error }
 
     typealias Field = LogLine.Value
 
     let nodeID: String
-    /// Serialises writes so lines from several threads never interleave.
-    private let lock = Mutex<Void>(())
 
     init(nodeID: String) { self.nodeID = nodeID }
 
@@ -21,9 +19,7 @@ final class NodeLogger: Sendable {
     func error(_ message: String, _ fields: KeyValuePairs<String, Field> = [:]) { log(.error, message, fields) }
 
     func log(_ level: Level, _ message: String, _ fields: KeyValuePairs<String, Field>) {
-        let line = Self.line(level, message, nodeID: nodeID, at: Date(), fields) + "\n"
-        let data = Data(line.utf8)
-        lock.withLock { _ in FileHandle.standardError.write(data) }
+        LogWriter.standardError.write(Self.line(level, message, nodeID: nodeID, at: Date(), fields))
     }
 
     static func line(_ level: Level, _ message: String, nodeID: String, at date: Date,

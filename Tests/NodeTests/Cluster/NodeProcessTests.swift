@@ -102,6 +102,8 @@ import Testing
         #expect(try await TestHTTP.request(base + "/healthz").status == 200)
         #expect(await node.waitForExit(timeout: .seconds(20)) == 0, "\(node.log)")
         #expect(node.log.contains("\"msg\":\"draining\""))
+        // The last line before exit is not lost with the background log writer.
+        #expect(node.log.contains("\"msg\":\"stopped\""))
     }
 
     @Test func badConfigurationExitsWithTheVariableNamed() async throws {
