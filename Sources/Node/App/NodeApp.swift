@@ -57,6 +57,7 @@ final class NodeApp: Sendable {
 
     /// Serves until a signal arrives; returns the process exit status.
     func run() async -> Int32 {
+        let termination = TerminationSignal()
         var serverConfiguration = HTTPServerConfiguration(host: configuration.httpHost, port: configuration.httpPort)
         serverConfiguration.loopCount = configuration.eventLoopCount
         // Keep a reserve of descriptors for Redis, PostgreSQL, logs and accept backoff.
@@ -77,7 +78,7 @@ final class NodeApp: Sendable {
             Task { await migrateUntilDone() },
             Task { await heartbeatForever() },
         ]
-        await TerminationSignal.wait()
+        await termination.wait()
         // Report not-ready first so the load balancer stops sending new work, then close.
         readiness.draining.store(true, ordering: .releasing)
         if configuration.drainSeconds > 0 {
