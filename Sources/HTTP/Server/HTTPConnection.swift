@@ -195,11 +195,12 @@ final class HTTPConnection: SelectableHandler, @unchecked Sendable {
         // Handlers start right here on the loop's thread (an immediate task) and, after any suspension,
         // resume on this loop (task executor preference) unless they hop elsewhere themselves.
         Task.immediate(executorPreference: loop) {
+            // `request.head`, not `head`: capturing the head a second time cost retains on every request.
             let response = await responder.respond(to: request)
             if loop.inEventLoop {
-                self.writeResponse(response, for: head)
+                self.writeResponse(response, for: request.head)
             } else {
-                loop.execute { self.writeResponse(response, for: head) }
+                loop.execute { self.writeResponse(response, for: request.head) }
             }
         }
     }
