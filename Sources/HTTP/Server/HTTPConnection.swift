@@ -148,7 +148,8 @@ final class HTTPConnection: SelectableHandler, @unchecked Sendable {
             case .head(let head):
                 currentHead = head
                 headStartedAt = nil
-                bodyStartedAt = MonotonicClock.nanoseconds()
+                // A bodiless request (most) ends at once: no body clock, and no clock read for it.
+                bodyStartedAt = head.framing == .none ? nil : MonotonicClock.nanoseconds()
                 if case .length(let length) = head.framing, !reserveBody(length) { return }
                 if head.expectsContinue && head.framing != .none {
                     enqueue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
