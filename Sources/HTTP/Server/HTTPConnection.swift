@@ -185,9 +185,9 @@ final class HTTPConnection: SelectableHandler, @unchecked Sendable {
     }
 
     private func dispatch() {
-        guard let head = currentHead else { return }
+        // take(): moves the head out instead of copying it (retains) and then clearing the property.
+        guard let head = currentHead.take() else { return }
         phase = .responding
-        currentHead = nil
         bodyStartedAt = nil
         let request = HTTPRequest(head: head, body: body, remoteAddress: remoteAddress)
         body = []
