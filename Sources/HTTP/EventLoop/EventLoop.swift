@@ -42,6 +42,9 @@ public final class EventLoop: @unchecked Sendable {
     /// Shared by all connections of this loop: reads are copied into parsers at once.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     var dateCache = HTTPDateCache()
+    /// Storage for encoding one response at a time (taken and given back around each write), so a
+    /// response does not cost an array allocation; only small capacities are kept.
+    var responseScratch: [UInt8] = []
 
     init(index: Int) throws(SystemError) {
         self.index = index

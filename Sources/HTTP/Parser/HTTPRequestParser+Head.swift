@@ -20,9 +20,12 @@ extension HTTPRequestParser {
 
     /// HTTP-version = "HTTP/" DIGIT "." DIGIT; well-formed versions other than 1.0 and 1.1 are 505.
     func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPParseError) -> HTTPVersion {
-        let prefix: [UInt8] = Array("HTTP/".utf8)
-        guard bytes.count == 8, bytes.prefix(5).elementsEqual(prefix) else { throw HTTPParseError(.invalidVersion) }
-        let major = bytes[bytes.startIndex + 5], dot = bytes[bytes.startIndex + 6], minor = bytes[bytes.startIndex + 7]
+        // Byte comparisons, not an `Array("HTTP/".utf8)`: that was an allocation on every request.
+        guard bytes.count == 8 else { throw HTTPParseError(.invalidVersion) }
+        let start = bytes.startIndex
+        guard bytes[start] == 0x48, bytes[start + 1] == 0x54, bytes[start + 2] == 0x54, bytes[start + 3] == 0x50,
+              bytes[start + 4] == 0x2F else { throw HTTPParseError(.invalidVersion) }
+        let major = bytes[start + 5], dot = bytes[start + 6], minor = bytes[start + 7]
         guard (0x30...0x39).contains(major), dot == 0x2E, (0x30...0x39).contains(minor) else {
             throw HTTPParseError(.invalidVersion)
         }

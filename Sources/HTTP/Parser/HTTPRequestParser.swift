@@ -6,7 +6,8 @@
 public struct HTTPRequestParser: Sendable {
     enum State: Sendable {
         case requestLine(emptyLines: Int)
-        case headers(HeadInProgress)
+        /// Header lines of `head` are arriving.
+        case headers
         case endOfHead(HTTPRequestHead.Framing)
         case fixedBody(remaining: Int)
         case chunkSize
@@ -32,6 +33,9 @@ public struct HTTPRequestParser: Sendable {
     /// Where the search for the next LF resumes, so byte-by-byte feeding stays linear.
     var scanIndex = 0
     var bodyBytesSeen = 0
+    /// The head being parsed while `state` is `.headers`; kept outside the enum so each header line is
+    /// appended in place instead of copying the head out of the enum and back (retains on every line).
+    var head = HeadInProgress(method: "", target: "", version: .http1_1)
 
     public init(limits: HTTPParserLimits = HTTPParserLimits()) {
         self.limits = limits
@@ -98,8 +102,9 @@ public struct HTTPRequestParser: Sendable {
                     state = .requestLine(emptyLines: emptyLines + 1)
                     continue
                 }
-                state = .headers(try parseRequestLine(line))
-            case .headers(var head):
+                head = try parseRequestLine(line)
+                state = .headers
+            case .headers:
                 let budget = limits.maxHeaderBytes - head.headerBytes
                 guard let line = try nextLine(limit: max(budget - 2, 0), tooLong: .headerBlockTooLarge) else {
                     return nil
@@ -107,15 +112,13 @@ public struct HTTPRequestParser: Sendable {
                 head.headerBytes += line.count + 2
                 if line.isEmpty {
                     let parsed = try finishHead(head)
+                    head = HeadInProgress(method: "", target: "", version: .http1_1)
                     state = .endOfHead(parsed.framing)
                     return .head(parsed)
                 }
                 guard head.headers.count < limits.maxHeaderCount else { throw HTTPParseError(.tooManyHeaders) }
                 let field = try parseFieldLine(line)
-                // Drop the state's copy first so appending does not copy the header array every line.
-                state = .requestLine(emptyLines: 0)
                 head.headers.add(field.name, field.value)
-                state = .headers(head)
             case .endOfHead(let framing):
                 bodyBytesSeen = 0
                 switch framing {

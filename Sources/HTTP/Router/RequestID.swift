@@ -20,22 +20,27 @@ public enum RequestID {
     /// 32 hex digits: a random per-process prefix plus a counter. Unique without a getrandom(2) call
     /// per request (ids identify, they do not authorize, so they need not be unpredictable).
     public static func generate() -> String {
-        let sequence = counter.wrappingAdd(1, ordering: .relaxed).oldValue
-        return prefix + hex(UInt64(bitPattern: Int64(sequence)))
+        let sequence = UInt64(bitPattern: Int64(counter.wrappingAdd(1, ordering: .relaxed).oldValue))
+        let prefix = self.prefix
+        // One allocation: both halves are written straight into the final 32-byte string.
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            writeHex(prefix, into: buffer, at: 0)
+            writeHex(sequence, into: buffer, at: 16)
+            return 32
+        }
     }
 
-    private static let prefix: String = {
+    private static let prefix: UInt64 = {
         var generator = SystemRandomNumberGenerator()
-        return hex(generator.next())
+        return generator.next()
     }()
 
     private static let counter = Atomic<Int>(0)
 
-    private static func hex(_ value: UInt64) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        return String(unsafeUninitializedCapacity: 16) { buffer in
-            for index in 0..<16 { buffer[index] = digits[Int((value >> UInt64(60 - 4 * index)) & 0xF)] }
-            return 16
+    private static func writeHex(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+        for index in 0..<16 {
+            let nibble = UInt8(truncatingIfNeeded: value >> UInt64(60 - 4 * index)) & 0xF
+            buffer[start + index] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
         }
     }
 }

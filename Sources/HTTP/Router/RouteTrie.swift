@@ -53,42 +53,47 @@ struct RouteTrie: Sendable {
         }
     }
 
-    /// A request path's segments, or nil when it has an empty segment (`//x`, `/a//b`, `/a//`): such a
-    /// path is a different resource, not an alias (a proxy or an auth rule keyed on the exact path
-    /// would otherwise disagree with us), so it matches nothing (404). Policy for trailing slashes:
-    /// one trailing slash is tolerated (`/a/b/` is `/a/b`), since clients and proxies add it freely.
-    static func requestSegments(_ path: some StringProtocol) -> [Substring]? {
-        let path = Substring(path)
-        var segments: [Substring] = []
-        var start = path.startIndex
-        for index in path.utf8.indices where path.utf8[index] == UInt8(ascii: "/") {
-            if start < index {
-                segments.append(path[start..<index])
-            } else if index != path.startIndex {
-                return nil
-            }
-            start = path.utf8.index(after: index)
-        }
-        if start < path.endIndex { segments.append(path[start...]) }
-        return segments
-    }
-
     /// The node whose routes match `path`, and the raw values of its parameter segments in order.
+    /// A path with an empty segment (`//x`, `/a//b`, `/a//`) is a different resource, not an alias (a
+    /// proxy or an auth rule keyed on the exact path would otherwise disagree with us), so it matches
+    /// nothing (404). One trailing slash is tolerated (`/a/b/` is `/a/b`), since clients and proxies add
+    /// it freely. Segments are walked in place rather than collected into an array (an allocation on
+    /// every request).
     func match(_ path: some StringProtocol) -> (node: Node, values: [Substring])? {
+        let path = Substring(path)
+        let utf8 = path.utf8
+        // An empty segment anywhere (`//`) makes the path match nothing.
+        var previousWasSlash = false
+        for byte in utf8 {
+            let isSlash = byte == UInt8(ascii: "/")
+            if isSlash && previousWasSlash { return nil }
+            previousWasSlash = isSlash
+        }
         var values: [Substring] = []
-        guard let segments = Self.requestSegments(path),
-              let node = Self.match(root, segments[...], &values) else { return nil }
+        guard let node = Self.match(root, path, from: path.startIndex, &values) else { return nil }
         return (node, values)
     }
 
-    private static func match(_ node: Node, _ segments: ArraySlice<Substring>, _ values: inout [Substring]) -> Node? {
-        guard let first = segments.first else { return node.routes.isEmpty ? nil : node }
-        if let child = node.literals[String(first)], let found = match(child, segments.dropFirst(), &values) {
+    /// The next non-empty segment at or after `start`, and where the one after it begins.
+    private static func segment(of path: Substring, from start: Substring.Index) -> (Substring, Substring.Index)? {
+        let utf8 = path.utf8
+        var begin = start
+        while begin < utf8.endIndex && utf8[begin] == UInt8(ascii: "/") { begin = utf8.index(after: begin) }
+        guard begin < utf8.endIndex else { return nil }
+        var end = begin
+        while end < utf8.endIndex && utf8[end] != UInt8(ascii: "/") { end = utf8.index(after: end) }
+        return (path[begin..<end], end)
+    }
+
+    private static func match(_ node: Node, _ path: Substring, from start: Substring.Index,
+                              _ values: inout [Substring]) -> Node? {
+        guard let (first, rest) = segment(of: path, from: start) else { return node.routes.isEmpty ? nil : node }
+        if let child = node.literals[String(first)], let found = match(child, path, from: rest, &values) {
             return found
         }
         if let child = node.parameter.first {
             values.append(first)
-            if let found = match(child, segments.dropFirst(), &values) { return found }
+            if let found = match(child, path, from: rest, &values) { return found }
             values.removeLast()
         }
         return nil

@@ -19,12 +19,27 @@ public struct RouterResponder: HTTPResponder {
                 }
             }
         }
-        let innermost: HTTPHandler = { [endpoint, match] request, context in
-            guard let match else { throw HTTPError.notFound("No route for this path.") }
-            guard let endpoint else { throw HTTPError.methodNotAllowed(allowed: Self.allowed(match.node)) }
-            return try await endpoint.handler(request, context)
+        // Without middleware the endpoint runs directly: no per-request closure context to allocate.
+        guard !middleware.isEmpty else {
+            do {
+                return try await Self.callEndpoint(endpoint, match?.node, request, context)
+            } catch {
+                return errorResponse(error, context: context, request: request)
+            }
+        }
+        let node = match?.node
+        let innermost: HTTPHandler = { [endpoint, node] request, context in
+            try await Self.callEndpoint(endpoint, node, request, context)
         }
         return await run(0, request, context, innermost)
+    }
+
+    /// The route's handler, or 404 (no node) / 405 (node without this method).
+    private static func callEndpoint(_ endpoint: RouteTrie.Route?, _ node: RouteTrie.Node?,
+                                     _ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
+        guard let node else { throw HTTPError.notFound("No route for this path.") }
+        guard let endpoint else { throw HTTPError.methodNotAllowed(allowed: allowed(node)) }
+        return try await endpoint.handler(request, context)
     }
 
     /// The `Allow` list of a path: its methods, plus HEAD where GET exists.

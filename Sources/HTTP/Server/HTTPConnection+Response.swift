@@ -15,12 +15,19 @@ extension HTTPConnection {
         switch response.body {
         case .bytes(let bytes):
             let framing: ResponseHeadEncoder.Framing = HTTPStatus.forbidsBody(response.status) ? .noBody : .contentLength(bytes.count)
+            // enqueue() writes or copies the bytes before returning, so the loop's scratch array can be
+            // reused; it is taken out meanwhile, so nothing else on the loop can touch it.
+            swap(&out, &loop.responseScratch)
             out.reserveCapacity(256 + bytes.count)
             ResponseHeadEncoder.encode(status: response.status, headers: response.headers, framing: framing,
                                        keepAlive: keepAlive, version: head.version, date: date,
                                        serverName: serverName, into: &out)
             if !omitBody { out.append(contentsOf: bytes) }
             enqueue(out)
+            if out.capacity <= 16 * 1024 {
+                out.removeAll(keepingCapacity: true)
+                swap(&out, &loop.responseScratch)
+            }
             finishResponse(keepAlive: keepAlive)
         case .stream(let producer):
             if omitBody {

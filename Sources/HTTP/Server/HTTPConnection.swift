@@ -148,7 +148,8 @@ final class HTTPConnection: SelectableHandler, @unchecked Sendable {
             case .head(let head):
                 currentHead = head
                 headStartedAt = nil
-                bodyStartedAt = MonotonicClock.nanoseconds()
+                // A bodiless request (most) ends at once: no body clock, and no clock read for it.
+                bodyStartedAt = head.framing == .none ? nil : MonotonicClock.nanoseconds()
                 if case .length(let length) = head.framing, !reserveBody(length) { return }
                 if head.expectsContinue && head.framing != .none {
                     enqueue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
@@ -184,9 +185,9 @@ final class HTTPConnection: SelectableHandler, @unchecked Sendable {
     }
 
     private func dispatch() {
-        guard let head = currentHead else { return }
+        // take(): moves the head out instead of copying it (retains) and then clearing the property.
+        guard let head = currentHead.take() else { return }
         phase = .responding
-        currentHead = nil
         bodyStartedAt = nil
         let request = HTTPRequest(head: head, body: body, remoteAddress: remoteAddress)
         body = []
@@ -195,11 +196,12 @@ final class HTTPConnection: SelectableHandler, @unchecked Sendable {
         // Handlers start right here on the loop's thread (an immediate task) and, after any suspension,
         // resume on this loop (task executor preference) unless they hop elsewhere themselves.
         Task.immediate(executorPreference: loop) {
+            // `request.head`, not `head`: capturing the head a second time cost retains on every request.
             let response = await responder.respond(to: request)
             if loop.inEventLoop {
-                self.writeResponse(response, for: head)
+                self.writeResponse(response, for: request.head)
             } else {
-                loop.execute { self.writeResponse(response, for: head) }
+                loop.execute { self.writeResponse(response, for: request.head) }
             }
         }
     }

@@ -52,25 +52,25 @@ enum ResponseHeadEncoder {
     /// Header values from handlers could carry CR/LF (response splitting): such bytes become spaces.
     /// Scans the contiguous UTF-8 buffer directly: iterating `String.UTF8View` generically cost about
     /// 2% of a request in a `perf` profile (two scans per header on every response).
+    /// Reads through the non-mutating `withContiguousStorageIfAvailable` (native and small strings always
+    /// provide it): the mutating `withUTF8` needed local copies of both strings, i.e. retains per header.
     private static func append(_ name: String, _ value: String, to out: inout [UInt8]) {
-        var name = name, value = value  // `withUTF8` is mutating; native strings are not copied
-        name.withUTF8 { bytes in
-            if bytes.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x3A }) {
-                for byte in bytes { out.append(byte == 0x0D || byte == 0x0A || byte == 0x3A ? 0x2D : byte) }
-            } else {
-                out.append(contentsOf: bytes)
-            }
-        }
+        appendSanitized(name, to: &out) { $0 == 0x0D || $0 == 0x0A || $0 == 0x3A ? 0x2D : $0 }
         out.append(0x3A)
         out.append(0x20)
-        value.withUTF8 { bytes in
-            if bytes.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
-                for byte in bytes { out.append(byte == 0x0D || byte == 0x0A ? 0x20 : byte) }
+        appendSanitized(value, to: &out) { $0 == 0x0D || $0 == 0x0A ? 0x20 : $0 }
+        out.append(0x0D)
+        out.append(0x0A)
+    }
+
+    private static func appendSanitized(_ text: String, to out: inout [UInt8], _ replace: (UInt8) -> UInt8) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            if bytes.contains(where: { replace($0) != $0 }) {
+                for byte in bytes { out.append(replace(byte)) }
             } else {
                 out.append(contentsOf: bytes)
             }
         }
-        out.append(0x0D)
-        out.append(0x0A)
+        if done == nil { for byte in text.utf8 { out.append(replace(byte)) } }
     }
 }
