@@ -10,17 +10,9 @@ extension NodeApp {
             var startedAt: String
             var lastSeenAt: String
         }
-        struct Service: Encodable {
-            var name: String
-            var maxBatchSize: Int
-            var maxWaitMs: Int
-            var monthlyBudgetMicros: Int64
-            var dailyLimitMicros: Int64
-            var burstPerSecond: Int
-            var sustainedPerMinute: Int
-        }
         var nodes: [Node]
-        var services: [Service]
+        /// The catalog as configured (its JSON field names are the contract's).
+        var services: [ServiceDefinition]
         var servedBy: String
     }
 
@@ -28,15 +20,11 @@ extension NodeApp {
         router.get("/api/v1/external-services/status") { [self] _, context in
             try context.require(.user)
             let nodes = try await membership.liveNodes()
-            let services = configuration.catalog.names.compactMap { configuration.catalog[$0] }.map {
-                StatusResponse.Service(name: $0.name, maxBatchSize: $0.maxBatchSize, maxWaitMs: $0.maxWaitMs,
-                                       monthlyBudgetMicros: $0.monthlyBudgetMicros, dailyLimitMicros: $0.dailyLimitMicros,
-                                       burstPerSecond: $0.burstPerSecond, sustainedPerMinute: $0.sustainedPerMinute)
-            }
             let body = StatusResponse(
                 nodes: nodes.map { StatusResponse.Node(id: $0.id, startedAt: Self.rfc3339(ms: $0.startedAtMs),
                                                         lastSeenAt: Self.rfc3339(ms: $0.lastSeenAtMs)) },
-                services: services, servedBy: configuration.nodeID)
+                services: configuration.catalog.names.compactMap { configuration.catalog[$0] },
+                servedBy: configuration.nodeID)
             return try HTTPResponse.json(body)
         }
     }

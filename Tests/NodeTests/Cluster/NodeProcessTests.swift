@@ -31,6 +31,10 @@ import Testing
         #expect(status.status == 200)
         let nodes = try status.json()["nodes"] as? [[String: Any]] ?? []
         #expect(nodes.contains { $0["id"] as? String == id })
+        let services = try status.json()["services"] as? [[String: Any]] ?? []
+        let stripe = services.first { $0["name"] as? String == "stripe" }
+        #expect(stripe?["maxBatchSize"] as? Int == 100)
+        #expect(stripe?["dailyLimitMicros"] as? Int == 2_000_000)
 
         let denied = try await TestHTTP.request(base + "/api/v1/external-services/status", bearer: token(.user, expiresIn: -60))
         #expect(denied.status == 401)
