@@ -94,7 +94,9 @@ final class NodeProcess: Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if !process.isRunning {
-                while !collected.finished.withLock({ $0 }) && ContinuousClock.now < deadline {
+                // Foundation does not always report the pipe's end of file: wait for it, briefly.
+                let outputDeadline = min(deadline, ContinuousClock.now + .seconds(2))
+                while !collected.finished.withLock({ $0 }) && ContinuousClock.now < outputDeadline {
                     try? await Task.sleep(for: .milliseconds(10))
                 }
                 return process.terminationStatus
