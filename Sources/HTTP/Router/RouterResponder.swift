@@ -3,9 +3,13 @@
 public struct RouterResponder: HTTPResponder {
     let trie: RouteTrie
     let middleware: [any HTTPMiddleware]
+
+    /// Whether any route was registered with `sync:`; without one the sync path is skipped at once.
+    let hasSyncRoutes: Bool
     let errorLog: @Sendable (String) -> Void
 
-    public func respond(to request: HTTPRequest) async -> HTTPResponse {
+    /// The route for `request` (nil: 404/405), its node (nil: 404) and the context with its parameters.
+    private func resolve(_ request: HTTPRequest) -> (RouteTrie.Route?, RouteTrie.Node?, RequestContext) {
         var context = RequestContext(requestID: RequestID.resolve(request.headers["x-request-id"]))
         let match = trie.match(request.path)
         var endpoint: RouteTrie.Route?
@@ -19,15 +23,34 @@ public struct RouterResponder: HTTPResponder {
                 }
             }
         }
+        return (endpoint, match?.node, context)
+    }
+
+    /// Answers without suspending when there is no middleware and the route is synchronous (or absent:
+    /// 404/405); errors become the same JSON responses as on the async path.
+    public func respondSynchronously(to request: HTTPRequest) -> HTTPResponse? {
+        guard hasSyncRoutes && middleware.isEmpty else { return nil }
+        let (endpoint, node, context) = resolve(request)
+        do {
+            guard let node else { throw HTTPError.notFound("No route for this path.") }
+            guard let endpoint else { throw HTTPError.methodNotAllowed(allowed: Self.allowed(node)) }
+            guard let handler = endpoint.syncHandler else { return nil }
+            return try handler(request, context)
+        } catch {
+            return errorResponse(error, context: context, request: request)
+        }
+    }
+
+    public func respond(to request: HTTPRequest) async -> HTTPResponse {
+        let (endpoint, node, context) = resolve(request)
         // Without middleware the endpoint runs directly: no per-request closure context to allocate.
         guard !middleware.isEmpty else {
             do {
-                return try await Self.callEndpoint(endpoint, match?.node, request, context)
+                return try await Self.callEndpoint(endpoint, node, request, context)
             } catch {
                 return errorResponse(error, context: context, request: request)
             }
         }
-        let node = match?.node
         let innermost: HTTPHandler = { [endpoint, node] request, context in
             try await Self.callEndpoint(endpoint, node, request, context)
         }
