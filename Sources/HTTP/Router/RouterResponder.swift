@@ -4,8 +4,10 @@ public struct RouterResponder: HTTPResponder {
     let trie: RouteTrie
     let middleware: [any HTTPMiddleware]
 
-    /// Whether any route was registered with `sync:`; without one the sync path is skipped at once.
+    /// Whether any route was registered with `onSync`; without one the sync path is skipped at once.
     let hasSyncRoutes: Bool
+    /// The middleware as synchronous ones, or nil when any of them is async (the sync path is then off).
+    let syncMiddleware: [any HTTPSyncMiddleware]?
     let errorLog: @Sendable (String) -> Void
 
     /// The route for `request` (nil: 404/405), its node (nil: 404) and the context with its parameters.
@@ -26,16 +28,40 @@ public struct RouterResponder: HTTPResponder {
         return (endpoint, match?.node, context)
     }
 
-    /// Answers without suspending when there is no middleware and the route is synchronous (or absent:
-    /// 404/405); errors become the same JSON responses as on the async path.
+    init(trie: RouteTrie, middleware: [any HTTPMiddleware], hasSyncRoutes: Bool,
+         errorLog: @escaping @Sendable (String) -> Void) {
+        self.trie = trie
+        self.middleware = middleware
+        self.hasSyncRoutes = hasSyncRoutes
+        let sync = middleware.compactMap { $0 as? any HTTPSyncMiddleware }
+        self.syncMiddleware = sync.count == middleware.count ? sync : nil
+        self.errorLog = errorLog
+    }
+
+    /// Answers without suspending when every middleware is synchronous and the route is too (or absent:
+    /// 404/405); errors become the same JSON responses, at the same boundaries, as on the async path.
     public func respondSynchronously(to request: HTTPRequest) -> HTTPResponse? {
-        guard hasSyncRoutes && middleware.isEmpty else { return nil }
+        guard hasSyncRoutes, let syncMiddleware else { return nil }
         let (endpoint, node, context) = resolve(request)
-        do {
+        if node != nil, let endpoint, endpoint.syncHandler == nil { return nil }
+        return runSync(syncMiddleware, 0, request, context) { request, context in
             guard let node else { throw HTTPError.notFound("No route for this path.") }
-            guard let endpoint else { throw HTTPError.methodNotAllowed(allowed: Self.allowed(node)) }
-            guard let handler = endpoint.syncHandler else { return nil }
+            guard let handler = endpoint?.syncHandler else {
+                throw HTTPError.methodNotAllowed(allowed: Self.allowed(node))
+            }
             return try handler(request, context)
+        }
+    }
+
+    private func runSync(_ chain: [any HTTPSyncMiddleware], _ index: Int, _ request: HTTPRequest,
+                         _ context: RequestContext,
+                         _ innermost: (HTTPRequest, RequestContext) throws -> HTTPResponse) -> HTTPResponse {
+        do {
+            guard index < chain.count else { return try innermost(request, context) }
+            return try withoutActuallyEscaping(innermost) { innermost in
+                let next = HTTPSyncNext { request, context in runSync(chain, index + 1, request, context, innermost) }
+                return try chain[index].handleSync(request, context: context, next: next)
+            }
         } catch {
             return errorResponse(error, context: context, request: request)
         }

@@ -77,4 +77,39 @@ import Testing
         #expect(failed.status == 400)
         #expect(failed.headers["x-wrapped"] == "yes")
     }
+
+    /// A throwing sync middleware, to check errors become responses at its own boundary.
+    struct Refuse: HTTPSyncMiddleware {
+        func handle(_ request: HTTPRequest, context: RequestContext, next: HTTPNext) async throws -> HTTPResponse {
+            if request.path == "/refused" { throw HTTPError.forbidden() }
+            return await next(request, context)
+        }
+        func handleSync(_ request: HTTPRequest, context: RequestContext, next: HTTPSyncNext) throws -> HTTPResponse {
+            if request.path == "/refused" { throw HTTPError.forbidden() }
+            return next(request, context)
+        }
+    }
+
+    /// All-synchronous middleware keeps the sync path; outer middleware decorates inner errors.
+    @Test func syncMiddlewareChainAnswersSynchronously() async {
+        var router = Self.router()
+        router.use(RequestIDMiddleware())
+        router.use(Refuse())
+        router.getSync("/refused") { _, _ in .text("never") }
+        let responder = router.build()
+        var headers = HTTPHeaders()
+        headers.add("X-Request-Id", "abc-123")
+        let ok = responder.respondSynchronously(to: HTTPRequest(method: "GET", target: "/sync/5", headers: headers))
+        #expect(Self.body(ok) == "sync 5")
+        #expect(ok?.headers["x-request-id"] == "abc-123")
+        for (target, status) in [("/refused", 403), ("/crash", 500), ("/nope", 404)] {
+            let response = responder.respondSynchronously(to: HTTPRequest(method: "GET", target: target))
+            #expect(response?.status == status)
+            #expect(response?.headers["x-request-id"] != nil)
+        }
+        // An async route behind sync middleware still falls back to the async chain.
+        #expect(responder.respondSynchronously(to: HTTPRequest(method: "GET", target: "/async")) == nil)
+        let async = await responder.respond(to: HTTPRequest(method: "GET", target: "/async"))
+        #expect(async.status == 200 && async.headers["x-request-id"] != nil)
+    }
 }
