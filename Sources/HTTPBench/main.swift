@@ -9,7 +9,7 @@ import HTTP
 func makeRouter() -> Router {
     var router = Router()
     let body = Array(#"{"status":"ok"}"#.utf8)
-    router.get("/healthz") { _, _ in
+    router.getSync("/healthz") { _, _ in
         HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: body)
     }
     router.webSocket("/ws") { _, _ in EchoWebSocketHandler() }

@@ -2,6 +2,13 @@
 /// errors are turned into responses inside the responder so middleware can decorate them.
 public protocol HTTPResponder: Sendable {
     func respond(to request: HTTPRequest) async -> HTTPResponse
+    /// The response if it can be produced without suspending (the server then skips creating a `Task`),
+    /// or nil to have `respond(to:)` called. Runs on an event loop: must not block.
+    func respondSynchronously(to request: HTTPRequest) -> HTTPResponse?
+}
+
+extension HTTPResponder {
+    public func respondSynchronously(to request: HTTPRequest) -> HTTPResponse? { nil }
 }
 
 /// Adapts a closure into a responder (tests, tiny servers).

@@ -27,3 +27,7 @@ public struct ClosureMiddleware: HTTPMiddleware {
 
 /// What a route runs.
 public typealias HTTPHandler = @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse
+
+/// What a synchronous route runs: no suspension points, so the server can call it on the loop's thread
+/// without creating a `Task`. Must not block (it runs on an event loop).
+public typealias HTTPSyncHandler = @Sendable (HTTPRequest, RequestContext) throws -> HTTPResponse

@@ -6,6 +6,8 @@ struct RouteTrie: Sendable {
         let pattern: String
         let parameterNames: [String]
         let handler: HTTPHandler
+        /// Set for routes registered with `sync:`; lets the server answer without creating a `Task`.
+        let syncHandler: HTTPSyncHandler?
     }
 
     /// One path segment position.
@@ -31,11 +33,13 @@ struct RouteTrie: Sendable {
         return segments
     }
 
-    mutating func insert(method: String, pattern: String, handler: @escaping HTTPHandler) {
+    mutating func insert(method: String, pattern: String, handler: @escaping HTTPHandler,
+                         syncHandler: HTTPSyncHandler? = nil) {
         let segments = Self.segments(pattern)
         let names = segments.filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) }
         Self.insert(into: &root, segments[...], route: Route(pattern: "/" + segments.joined(separator: "/"),
-                                                            parameterNames: names, handler: handler), method: method)
+                                                            parameterNames: names, handler: handler,
+                                                            syncHandler: syncHandler), method: method)
     }
 
     private static func insert(into node: inout Node, _ segments: ArraySlice<Substring>, route: Route, method: String) {

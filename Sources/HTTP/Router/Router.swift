@@ -19,6 +19,7 @@
 public struct Router: Sendable {
     var trie = RouteTrie()
     var middleware: [any HTTPMiddleware] = []
+    var hasSyncRoutes = false
     /// Where unexpected errors are logged (the client only sees a generic 500); by default through the
     /// non-blocking stderr writer, so a stalled log reader cannot stall request handling.
     public var errorLog: @Sendable (String) -> Void = { line in LogWriter.standardError.write(line) }
@@ -31,7 +32,23 @@ public struct Router: Sendable {
         trie.insert(method: method.uppercased(), pattern: pattern, handler: handler)
     }
 
+    /// Registers a synchronous `handler` (a separate name, not a `sync:` label: a trailing closure would
+    /// match such a label and silently turn every non-suspending route into a sync one). While the router has no middleware, such a route (and any
+    /// 404/405) is answered on the loop's thread without a `Task`; with middleware it runs inside the
+    /// usual async chain. It must not block: it runs on an event loop.
+    public mutating func onSync(_ method: String, _ pattern: String, _ handler: @escaping HTTPSyncHandler) {
+        trie.insert(method: method.uppercased(), pattern: pattern,
+                    handler: { request, context in try handler(request, context) }, syncHandler: handler)
+        hasSyncRoutes = true
+    }
+
     public mutating func get(_ pattern: String, _ handler: @escaping HTTPHandler) { on("GET", pattern, handler) }
+    public mutating func getSync(_ pattern: String, _ handler: @escaping HTTPSyncHandler) {
+        onSync("GET", pattern, handler)
+    }
+    public mutating func postSync(_ pattern: String, _ handler: @escaping HTTPSyncHandler) {
+        onSync("POST", pattern, handler)
+    }
     public mutating func post(_ pattern: String, _ handler: @escaping HTTPHandler) { on("POST", pattern, handler) }
     public mutating func put(_ pattern: String, _ handler: @escaping HTTPHandler) { on("PUT", pattern, handler) }
     public mutating func patch(_ pattern: String, _ handler: @escaping HTTPHandler) { on("PATCH", pattern, handler) }
@@ -41,6 +58,6 @@ public struct Router: Sendable {
     public mutating func use(_ middleware: any HTTPMiddleware) { self.middleware.append(middleware) }
 
     public func build() -> RouterResponder {
-        RouterResponder(trie: trie, middleware: middleware, errorLog: errorLog)
+        RouterResponder(trie: trie, middleware: middleware, hasSyncRoutes: hasSyncRoutes, errorLog: errorLog)
     }
 }

@@ -3,9 +3,15 @@
 public struct RouterResponder: HTTPResponder {
     let trie: RouteTrie
     let middleware: [any HTTPMiddleware]
+
+    /// Whether any route was registered with `onSync`; without one the sync path is skipped at once.
+    let hasSyncRoutes: Bool
+    /// The middleware as synchronous ones, or nil when any of them is async (the sync path is then off).
+    let syncMiddleware: [any HTTPSyncMiddleware]?
     let errorLog: @Sendable (String) -> Void
 
-    public func respond(to request: HTTPRequest) async -> HTTPResponse {
+    /// The route for `request` (nil: 404/405), its node (nil: 404) and the context with its parameters.
+    private func resolve(_ request: HTTPRequest) -> (RouteTrie.Route?, RouteTrie.Node?, RequestContext) {
         var context = RequestContext(requestID: RequestID.resolve(request.headers["x-request-id"]))
         let match = trie.match(request.path)
         var endpoint: RouteTrie.Route?
@@ -19,15 +25,58 @@ public struct RouterResponder: HTTPResponder {
                 }
             }
         }
+        return (endpoint, match?.node, context)
+    }
+
+    init(trie: RouteTrie, middleware: [any HTTPMiddleware], hasSyncRoutes: Bool,
+         errorLog: @escaping @Sendable (String) -> Void) {
+        self.trie = trie
+        self.middleware = middleware
+        self.hasSyncRoutes = hasSyncRoutes
+        let sync = middleware.compactMap { $0 as? any HTTPSyncMiddleware }
+        self.syncMiddleware = sync.count == middleware.count ? sync : nil
+        self.errorLog = errorLog
+    }
+
+    /// Answers without suspending when every middleware is synchronous and the route is too (or absent:
+    /// 404/405); errors become the same JSON responses, at the same boundaries, as on the async path.
+    public func respondSynchronously(to request: HTTPRequest) -> HTTPResponse? {
+        guard hasSyncRoutes, let syncMiddleware else { return nil }
+        let (endpoint, node, context) = resolve(request)
+        if node != nil, let endpoint, endpoint.syncHandler == nil { return nil }
+        return runSync(syncMiddleware, 0, request, context) { request, context in
+            guard let node else { throw HTTPError.notFound("No route for this path.") }
+            guard let handler = endpoint?.syncHandler else {
+                throw HTTPError.methodNotAllowed(allowed: Self.allowed(node))
+            }
+            return try handler(request, context)
+        }
+    }
+
+    private func runSync(_ chain: [any HTTPSyncMiddleware], _ index: Int, _ request: HTTPRequest,
+                         _ context: RequestContext,
+                         _ innermost: (HTTPRequest, RequestContext) throws -> HTTPResponse) -> HTTPResponse {
+        do {
+            guard index < chain.count else { return try innermost(request, context) }
+            return try withoutActuallyEscaping(innermost) { innermost in
+                let next = HTTPSyncNext { request, context in runSync(chain, index + 1, request, context, innermost) }
+                return try chain[index].handleSync(request, context: context, next: next)
+            }
+        } catch {
+            return errorResponse(error, context: context, request: request)
+        }
+    }
+
+    public func respond(to request: HTTPRequest) async -> HTTPResponse {
+        let (endpoint, node, context) = resolve(request)
         // Without middleware the endpoint runs directly: no per-request closure context to allocate.
         guard !middleware.isEmpty else {
             do {
-                return try await Self.callEndpoint(endpoint, match?.node, request, context)
+                return try await Self.callEndpoint(endpoint, node, request, context)
             } catch {
                 return errorResponse(error, context: context, request: request)
             }
         }
-        let node = match?.node
         let innermost: HTTPHandler = { [endpoint, node] request, context in
             try await Self.callEndpoint(endpoint, node, request, context)
         }

@@ -1,9 +1,17 @@
 /// Echoes the request id (from a sane `X-Request-Id` or generated) on every response, errors included.
-public struct RequestIDMiddleware: HTTPMiddleware {
+public struct RequestIDMiddleware: HTTPSyncMiddleware {
     public init() {}
 
     public func handle(_ request: HTTPRequest, context: RequestContext, next: HTTPNext) async throws -> HTTPResponse {
-        var response = await next(request, context)
+        Self.decorate(await next(request, context), context)
+    }
+
+    public func handleSync(_ request: HTTPRequest, context: RequestContext, next: HTTPSyncNext) throws -> HTTPResponse {
+        Self.decorate(next(request, context), context)
+    }
+
+    private static func decorate(_ response: HTTPResponse, _ context: RequestContext) -> HTTPResponse {
+        var response = response
         response.headers.replaceOrAdd("X-Request-Id", context.requestID)
         return response
     }
