@@ -17,6 +17,12 @@ final class NodeApp: Sendable {
     let readiness: Readiness
     let verifier: JWTVerifier
     let startedAt: Date
+    let realtimeHub: RealtimeHub
+    let realtimeRooms = RealtimeRoomCatalog.standard
+    let realtimeCounters = RealtimeCounters()
+    let realtimeReports: RealtimeReportStore
+    /// The realtime report duty's last measured delivery rate (read by /realtime-metrics).
+    let realtimeRate = Mutex(RealtimeRate())
     /// The running server, once started (the router is built before it exists).
     private let server = Mutex<HTTPServer?>(nil)
 
@@ -46,6 +52,12 @@ final class NodeApp: Sendable {
             throw ConfigurationError(variable: "COORD_JWT_SECRET", problem: error.message)
         }
         membership = ClusterMembership(redis: redis)
+        do {
+            realtimeHub = try RealtimeHub(redis: redis)
+        } catch {
+            throw ConfigurationError(variable: "COORD_REDIS_URL", problem: error.message)
+        }
+        realtimeReports = RealtimeReportStore(redis: redis, ttlMs: membership.ttlMs)
         readiness = Readiness(nodeID: configuration.nodeID, redis: redis, postgres: postgres)
         NodeMetrics.describe(in: metrics)
     }
@@ -77,7 +89,9 @@ final class NodeApp: Sendable {
         let duties = [
             Task { await migrateUntilDone() },
             Task { await heartbeatForever() },
+            Task { await reportRealtimeForever() },
         ]
+        let fanOut = Task { await realtimeHub.run() }
         await termination.wait()
         // Report not-ready first so the load balancer stops sending new work, then close.
         readiness.draining.store(true, ordering: .releasing)
@@ -92,9 +106,17 @@ final class NodeApp: Sendable {
         do { try await membership.leave(nodeID: configuration.nodeID) } catch {
             logger.warning("could not leave the cluster view; it expires by itself", ["error": .string(error.description)])
         }
+        await realtimeHub.shutdown()
+        await fanOut.value
         await redis.shutdown()
         postgres.shutdown()
         logger.info("stopped")
         return 0
     }
+}
+
+/// Delivered-event count at the previous report, to turn the running total into a rate.
+struct RealtimeRate {
+    var previous: (at: ContinuousClock.Instant, delivered: Int)?
+    var lastRate: Double = 0
 }

@@ -25,6 +25,7 @@ extension NodeApp {
         router.use(AuthMiddleware(verifier: verifier))
         addOperationsRoutes(to: &router)
         addStatusRoutes(to: &router)
+        addRealtimeRoutes(to: &router)
         return router
     }
 }

@@ -1,0 +1,174 @@
+import Auth
+import Foundation
+import Testing
+@testable import Node
+
+/// The realtime WebSocket and publish endpoint on real nodes, against the test script's Redis.
+@Suite struct RealtimeEndpointTests {
+    func token(_ role: Role, expiresIn: TimeInterval = 600) throws -> String {
+        try JWTSigner.hs256(secret: Array(TestEnvironment.jwtSecret.utf8))
+            .sign(JWTClaims(subject: "rt-\(role)", role: role, expiresAt: Date().addingTimeInterval(expiresIn)))
+    }
+
+    func publish(_ base: String, room: String, event: String = "update", data: String = #"{"n":1}"#,
+                 priority: String? = nil, role: Role = .manager) async throws -> TestHTTP.Reply {
+        var body = #"{"room":"\#(room)","event":"\#(event)","data":\#(data)"#
+        if let priority { body += #","priority":"\#(priority)""# }
+        body += "}"
+        return try await TestHTTP.request(base + "/api/v1/realtime/publish", method: "POST", bearer: token(role),
+                                          headers: ["Content-Type": "application/json"], body: Data(body.utf8))
+    }
+
+    func startNode(_ id: String) async throws -> (NodeProcess, Int) {
+        let node = try NodeProcess(environment: TestEnvironment.nodeEnvironment(id: id))
+        return (node, try await node.waitForPort())
+    }
+
+    @Test func handshakeNeedsAValidToken() async throws {
+        let (node, port) = try await startNode("rt-auth-\(UInt32.random(in: 0...UInt32.max))")
+        defer { Task { await node.stop() } }
+        let none = try await RealtimeTestClient.connect(port: port, token: nil)
+        #expect(none.handshakeStatus == 401)
+        let expired = try await RealtimeTestClient.connect(port: port, token: token(.user, expiresIn: -60))
+        #expect(expired.handshakeStatus == 401)
+        let header = try await RealtimeTestClient.connect(port: port, token: token(.user))
+        #expect(header.handshakeStatus == 101, "\(header.handshakeHead)")
+        // Browsers cannot set headers on a WebSocket: the query token is accepted here (only here).
+        let query = try await RealtimeTestClient.connect(port: port, token: token(.user), inQuery: true)
+        #expect(query.handshakeStatus == 101, "\(query.handshakeHead)")
+        try await query.send(#"{"type":"ping"}"#)
+        #expect(try await query.next()?["type"] as? String == "pong")
+    }
+
+    @Test func subscribeChecksRoomsRolesAndInput() async throws {
+        let (node, port) = try await startNode("rt-rooms-\(UInt32.random(in: 0...UInt32.max))")
+        defer { Task { await node.stop() } }
+        let client = try await RealtimeTestClient.connect(port: port, token: token(.user))
+        #expect(client.handshakeStatus == 101)
+
+        try await client.send("not json")
+        #expect(try await client.next()?["code"] as? String == "invalid_message")
+        try await client.send(#"{"type":"dance"}"#)
+        #expect(try await client.next()?["code"] as? String == "invalid_message")
+        try await client.send(#"{"type":"subscribe"}"#)
+        #expect(try await client.next()?["code"] as? String == "missing_field")
+        try await client.send(#"{"type":"subscribe","room":"nope"}"#)
+        let unknown = try await client.next()
+        #expect(unknown?["code"] as? String == "unknown_room")
+        #expect(unknown?["room"] as? String == "nope")
+        // A user may not join a manager room.
+        try await client.send(#"{"type":"subscribe","room":"cost_monitoring"}"#)
+        #expect(try await client.next()?["code"] as? String == "forbidden")
+        try await client.send(#"{"type":"subscribe","room":"api_status_updates","since":"yesterday"}"#)
+        #expect(try await client.next()?["code"] as? String == "invalid_since")
+
+        try await client.send(#"{"type":"subscribe","room":"api_status_updates"}"#)
+        let subscribed = try await client.next()
+        #expect(subscribed?["type"] as? String == "subscribed")
+        #expect(subscribed?["room"] as? String == "api_status_updates")
+        #expect(subscribed?["missed"] as? Int == 0)
+        try await client.send(#"{"type":"subscribe","room":"api_status_updates"}"#)
+        #expect(try await client.next()?["code"] as? String == "already_subscribed")
+        try await client.send(#"{"type":"unsubscribe","room":"api_status_updates"}"#)
+        #expect(try await client.next()?["type"] as? String == "unsubscribed")
+        try await client.send(#"{"type":"unsubscribe","room":"api_status_updates"}"#)
+        #expect(try await client.next()?["code"] as? String == "not_subscribed")
+    }
+
+    @Test func publishValidatesAndNeedsManager() async throws {
+        let (node, port) = try await startNode("rt-pub-\(UInt32.random(in: 0...UInt32.max))")
+        defer { Task { await node.stop() } }
+        let base = "http://127.0.0.1:\(port)"
+        #expect(try await publish(base, room: "api_status_updates", role: .user).status == 403)
+        let unknown = try await publish(base, room: "nope")
+        #expect(unknown.status == 400)
+        #expect((try unknown.json()["error"] as? [String: Any])?["field"] as? String == "room")
+        let badEvent = try await publish(base, room: "api_status_updates", event: "has space")
+        #expect((try badEvent.json()["error"] as? [String: Any])?["field"] as? String == "event")
+        let badPriority = try await publish(base, room: "api_status_updates", priority: "urgent")
+        #expect(badPriority.status == 400)
+        #expect((try badPriority.json()["error"] as? [String: Any])?["field"] as? String == "priority")
+        let noData = try await TestHTTP.request(base + "/api/v1/realtime/publish", method: "POST", bearer: token(.manager),
+                                                headers: ["Content-Type": "application/json"],
+                                                body: Data(#"{"room":"api_status_updates","event":"x"}"#.utf8))
+        #expect((try noData.json()["error"] as? [String: Any])?["field"] as? String == "data")
+        let huge = String(repeating: "a", count: 70_000)
+        #expect(try await publish(base, room: "api_status_updates", data: "\"\(huge)\"").status == 413)
+        let ok = try await publish(base, room: "api_status_updates", priority: "high")
+        #expect(ok.status == 200, "\(ok.text)")
+        #expect((try ok.json()["id"] as? String).flatMap { $0.contains("-") ? $0 : nil } != nil)
+        #expect(try ok.json()["priority"] as? String == "high")
+    }
+
+    /// An event published on one node reaches subscribers on another (Redis pub/sub), exactly once,
+    /// with the fields of the contract; a resubscribe with `since` recovers what was missed, in order.
+    @Test func eventsFanOutAcrossNodesAndRecoverWithSince() async throws {
+        let suffix = UInt32.random(in: 0...UInt32.max)
+        let (nodeA, portA) = try await startNode("rt-a-\(suffix)")
+        let (nodeB, portB) = try await startNode("rt-b-\(suffix)")
+        defer { Task { await nodeA.stop(); await nodeB.stop() } }
+        let room = "cost_monitoring"
+
+        let watcher = try await RealtimeTestClient.connect(port: portB, token: token(.manager))
+        try await watcher.send(#"{"type":"subscribe","room":"\#(room)"}"#)
+        #expect(try await watcher.next(type: "subscribed")["room"] as? String == room)
+
+        let first = try await publish("http://127.0.0.1:\(portA)", room: room, event: "alert",
+                                      data: #"{"service":"stripe","spentMicros":1500000,"ok":true}"#, priority: "critical")
+        #expect(first.status == 200, "\(first.text)")
+        let event = try await watcher.next(type: "event")
+        let firstID = try #require(event["id"] as? String)
+        #expect(firstID == (try first.json()["id"] as? String))
+        #expect(event["room"] as? String == room)
+        #expect(event["event"] as? String == "alert")
+        #expect(event["priority"] as? String == "critical")
+        #expect(event["ts"] as? Int != nil)
+        let data = event["data"] as? [String: Any]
+        #expect(data?["spentMicros"] as? Int == 1_500_000)
+        #expect(data?["ok"] as? Bool == true)
+
+        // The watcher goes away; three events happen; it comes back with `since` on the other node.
+        watcher.close()
+        var published: [String] = []
+        for n in 1...3 {
+            let reply = try await publish("http://127.0.0.1:\(portB)", room: room, data: #"{"n":\#(n)}"#)
+            published.append(try #require(try reply.json()["id"] as? String))
+        }
+        let back = try await RealtimeTestClient.connect(port: portA, token: token(.manager))
+        try await back.send(#"{"type":"subscribe","room":"\#(room)","since":"\#(firstID)"}"#)
+        let resubscribed = try await back.next(type: "subscribed")
+        #expect(resubscribed["recovered"] as? Bool == true)
+        #expect(resubscribed["missed"] as? Int == 3)
+        var recovered: [String] = []
+        for _ in 1...3 { recovered.append(try #require(try await back.next(type: "event")["id"] as? String)) }
+        #expect(recovered == published)
+        // Then live events follow, once each.
+        let live = try await publish("http://127.0.0.1:\(portB)", room: room, data: #"{"n":4}"#)
+        #expect(try await back.next(type: "event")["id"] as? String == (try live.json()["id"] as? String))
+
+        // A `since` older than what history holds cannot promise completeness.
+        let stale = try await RealtimeTestClient.connect(port: portA, token: token(.manager))
+        try await stale.send(#"{"type":"subscribe","room":"\#(room)","since":"0-0"}"#)
+        let partial = try await stale.next(type: "subscribed")
+        #expect(partial["recovered"] as? Bool == false)
+        #expect((partial["missed"] as? Int ?? 0) >= 5)
+
+        let metrics = try await TestHTTP.request("http://127.0.0.1:\(portA)/api/v1/external-services/realtime-metrics",
+                                                 bearer: token(.user))
+        #expect(metrics.status == 200, "\(metrics.text)")
+        let nodes = try metrics.json()["nodes"] as? [[String: Any]] ?? []
+        let a = nodes.first { $0["nodeId"] as? String == "rt-a-\(suffix)" }
+        #expect(a?["connections"] as? Int == 2)
+        #expect((a?["rooms"] as? [String: Any])?[room] as? Int == 2)
+    }
+
+    @Test func tokenExpiryClosesTheSocket() async throws {
+        let (node, port) = try await startNode("rt-exp-\(UInt32.random(in: 0...UInt32.max))")
+        defer { Task { await node.stop() } }
+        let client = try await RealtimeTestClient.connect(port: port, token: token(.user, expiresIn: 2))
+        #expect(client.handshakeStatus == 101)
+        // The verifier's leeway admits it a little past exp; the session closes at exp with 1008.
+        #expect(try await client.next() == nil)
+        #expect(client.closeCode == 1008)
+    }
+}
