@@ -3,11 +3,11 @@ extension WebSocketConnection {
     /// A data frame from `WebSocketOutbound`; already counted in `outbound.queued`.
     func sendData(_ frame: [UInt8]) {
         guard state == .open, let connection else {
-            outbound.queued.wrappingSubtract(1, ordering: .relaxed)
+            outbound.released(messages: 1, bytes: frame.count)
             return
         }
         if held.isEmpty && connection.pending.isEmpty {
-            outbound.queued.wrappingSubtract(1, ordering: .relaxed)
+            outbound.released(messages: 1, bytes: frame.count)
             connection.enqueue(frame)
         } else {
             held.append(frame)
@@ -40,9 +40,10 @@ extension WebSocketConnection {
     private func releaseHeld() {
         guard !held.isEmpty, let connection else { return }
         let frames = held
+        let bytes = heldBytes
         held = []
         heldBytes = 0
-        outbound.queued.wrappingSubtract(frames.count, ordering: .relaxed)
+        outbound.released(messages: frames.count, bytes: bytes)
         connection.enqueue(frames.count == 1 ? frames[0] : Array(frames.joined()))
     }
 

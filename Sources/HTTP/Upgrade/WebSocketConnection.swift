@@ -62,7 +62,8 @@ final class WebSocketConnection {
         self.loop = connection.loop
         self.configuration = configuration
         self.parser = WebSocketParser(role: .server, limits: configuration.limits)
-        self.outbound = WebSocketOutbound(loop: connection.loop, limit: configuration.maxOutboundMessages)
+        self.outbound = WebSocketOutbound(loop: connection.loop, limit: configuration.maxOutboundMessages,
+                                          byteLimit: configuration.maxOutboundBytes)
         self.lastSeen = MonotonicClock.nanoseconds()
     }
 

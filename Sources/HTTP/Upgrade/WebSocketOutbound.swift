@@ -16,8 +16,12 @@ public final class WebSocketOutbound: Sendable {
     let loop: EventLoop
     /// Messages accepted but not yet handed to the kernel.
     let queued = Atomic<Int>(0)
+    /// Their encoded size: the memory a slow reader makes us hold.
+    let queuedBytes = Atomic<Int>(0)
     let open = Atomic<Bool>(true)
     let limit: Int
+    /// Bytes held at most; one message larger than this still goes out when nothing else is held.
+    let byteLimit: Int
     /// Set once by the driver; weak so a forgotten handle does not keep a closed connection alive.
     private let target = Mutex<WeakDriver>(WeakDriver())
 
@@ -27,9 +31,16 @@ public final class WebSocketOutbound: Sendable {
         weak var driver: WebSocketConnection?
     }
 
-    init(loop: EventLoop, limit: Int) {
+    init(loop: EventLoop, limit: Int, byteLimit: Int = .max) {
         self.loop = loop
         self.limit = limit
+        self.byteLimit = byteLimit
+    }
+
+    /// Messages (and their bytes) left our hands: handed to the kernel or dropped with the connection.
+    func released(messages: Int, bytes: Int) {
+        queued.wrappingSubtract(messages, ordering: .relaxed)
+        queuedBytes.wrappingSubtract(bytes, ordering: .relaxed)
     }
 
     func attach(_ driver: WebSocketConnection) { target.withLock { $0.driver = driver } }
@@ -52,14 +63,15 @@ public final class WebSocketOutbound: Sendable {
     private func send(_ frame: [UInt8]) -> SendResult {
         guard isOpen else { return .closed }
         let before = queued.wrappingAdd(1, ordering: .relaxed).oldValue
-        guard before < limit else {
-            queued.wrappingSubtract(1, ordering: .relaxed)
+        let bytesBefore = queuedBytes.wrappingAdd(frame.count, ordering: .relaxed).oldValue
+        guard before < limit, bytesBefore == 0 || bytesBefore + frame.count <= byteLimit else {
+            released(messages: 1, bytes: frame.count)
             return .queueFull
         }
         let box = target.withLock { $0 }
         loop.execute { [self] in
             guard let driver = box.driver else {
-                queued.wrappingSubtract(1, ordering: .relaxed)
+                released(messages: 1, bytes: frame.count)
                 return
             }
             driver.sendData(frame)

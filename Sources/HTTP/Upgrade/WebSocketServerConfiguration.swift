@@ -11,6 +11,10 @@ public struct WebSocketServerConfiguration: Sendable {
     public var maxFragments: Int = 1_024
     /// Outbound messages held while the socket is busy; sends beyond it are refused (slow consumer).
     public var maxOutboundMessages: Int = 1_024
+    /// Bytes of those messages held at most: 1,024 messages of 64 KiB would be 64 MiB for one slow
+    /// reader. Past it sends are refused like past the message count (the application decides what
+    /// to drop: the realtime session keeps critical events and sheds low ones).
+    public var maxOutboundBytes: Int = 1_048_576
     /// Inbound messages handed to the handler but not yet handled before we stop reading the socket.
     public var maxInboundBacklog: Int = 64
     /// Server ping interval: keeps NAT/LB mappings alive and detects dead peers.

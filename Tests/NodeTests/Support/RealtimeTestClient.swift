@@ -14,9 +14,13 @@ final class RealtimeTestClient: @unchecked Sendable {
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    private init(port: Int, timeoutSeconds: Int) throws {
+    private init(port: Int, timeoutSeconds: Int, receiveBuffer: Int32?) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
+        if var size = receiveBuffer {
+            // Set before connect so the kernel does not autotune it: a slow reader for real.
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
@@ -33,9 +37,9 @@ final class RealtimeTestClient: @unchecked Sendable {
 
     /// Connects and performs the handshake; check `handshakeStatus` (101 when accepted).
     static func connect(port: Int, token: String?, inQuery: Bool = false, origin: String? = nil,
-                        timeoutSeconds: Int = 5) async throws -> RealtimeTestClient {
+                        timeoutSeconds: Int = 5, receiveBuffer: Int32? = nil) async throws -> RealtimeTestClient {
         try await offPool {
-            let client = try RealtimeTestClient(port: port, timeoutSeconds: timeoutSeconds)
+            let client = try RealtimeTestClient(port: port, timeoutSeconds: timeoutSeconds, receiveBuffer: receiveBuffer)
             var path = "/api/v1/realtime"
             var extra = ""
             if let token {
