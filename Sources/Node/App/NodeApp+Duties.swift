@@ -1,4 +1,5 @@
 import Foundation
+import Coordination
 import Storage
 
 extension NodeApp {
@@ -33,9 +34,15 @@ extension NodeApp {
         let startedAtMs = Int64(startedAt.timeIntervalSince1970 * 1000)
         let interval = Duration.milliseconds(membership.ttlMs / 3)
         var failing = false
+        var announced = false
         while !Task.isCancelled {
             do {
                 try await membership.heartbeat(nodeID: configuration.nodeID, startedAtMs: startedAtMs)
+                if !announced {
+                    // Dashboards in api_status_updates see nodes come and go as it happens.
+                    announced = (try? await realtimeHub.publish(room: "api_status_updates", event: "node.joined", priority: .medium,
+                                                                data: #"{"nodeId":"# + JSONText.quoted(configuration.nodeID) + "}")) != nil
+                }
                 if failing { logger.info("heartbeat restored") }
                 failing = false
             } catch {

@@ -103,6 +103,8 @@ final class NodeApp: Sendable {
         await server.shutdown(deadline: .seconds(configuration.shutdownGraceSeconds))
         for duty in duties { duty.cancel() }
         for duty in duties { await duty.value }
+        _ = try? await realtimeHub.publish(room: "api_status_updates", event: "node.left", priority: .medium,
+                                           data: #"{"nodeId":"# + JSONText.quoted(configuration.nodeID) + "}")
         do { try await membership.leave(nodeID: configuration.nodeID) } catch {
             logger.warning("could not leave the cluster view; it expires by itself", ["error": .string(error.description)])
         }

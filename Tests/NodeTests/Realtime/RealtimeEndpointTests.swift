@@ -162,6 +162,28 @@ import Testing
         #expect((a?["rooms"] as? [String: Any])?[room] as? Int == 2)
     }
 
+    /// Nodes announce themselves in api_status_updates: dashboards see the cluster change live.
+    @Test func nodesAnnounceJoiningAndLeaving() async throws {
+        let suffix = UInt32.random(in: 0...UInt32.max)
+        let (nodeA, portA) = try await startNode("rt-watch-\(suffix)")
+        defer { Task { await nodeA.stop() } }
+        let client = try await RealtimeTestClient.connect(port: portA, token: token(.user), timeoutSeconds: 20)
+        try await client.send(#"{"type":"subscribe","room":"api_status_updates"}"#)
+        _ = try await client.next(type: "subscribed")
+        let (nodeB, _) = try await startNode("rt-joiner-\(suffix)")
+        func next(_ name: String) async throws -> Bool {
+            while true {
+                let event = try await client.next(type: "event")
+                if event["event"] as? String == name, (event["data"] as? [String: Any])?["nodeId"] as? String == "rt-joiner-\(suffix)" {
+                    return true
+                }
+            }
+        }
+        #expect(try await next("node.joined"))
+        await nodeB.stop()
+        #expect(try await next("node.left"))
+    }
+
     @Test func tokenExpiryClosesTheSocket() async throws {
         let (node, port) = try await startNode("rt-exp-\(UInt32.random(in: 0...UInt32.max))")
         defer { Task { await node.stop() } }
