@@ -12,7 +12,7 @@ defaults
     timeout connect 5s
     timeout client 60s
     timeout server 60s
-    # WebSockets stay open: a long tunnel timeout; nodes ping every 25 s.
+    # WebSockets stay open: a long tunnel timeout; nodes ping every 30 s.
     timeout tunnel 1h
     timeout http-request 10s
     # A node that is draining or restarting refuses connections: try another one instead of a 503.

@@ -49,6 +49,26 @@ import Testing
         let ids = Set((try status.json()["nodes"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
         #expect(ids.isSuperset(of: seen))
 
+        // Realtime through the balancer: three sockets (leastconn spreads them over the nodes) all get
+        // an event published through the balancer too, whichever node took each of them.
+        let manager = try JWTSigner.hs256(secret: Array(TestEnvironment.jwtSecret.utf8))
+            .sign(JWTClaims(subject: "t", role: .manager, expiresAt: Date().addingTimeInterval(60)))
+        var sockets: [RealtimeTestClient] = []
+        for _ in 1...3 {
+            let socket = try await RealtimeTestClient.connect(port: haproxy.port, token: manager, inQuery: true)
+            #expect(socket.handshakeStatus == 101, "\(socket.handshakeHead)")
+            try await socket.send(#"{"type":"subscribe","room":"cost_monitoring"}"#)
+            _ = try await socket.next(type: "subscribed")
+            sockets.append(socket)
+        }
+        let published = try await TestHTTP.request(base + "/api/v1/realtime/publish", method: "POST", bearer: manager,
+                                                   headers: ["Content-Type": "application/json"],
+                                                   body: Data(#"{"room":"cost_monitoring","event":"via-lb","data":{}}"#.utf8))
+        #expect(published.status == 200, "\(published.text)")
+        for socket in sockets {
+            #expect(try await socket.next(type: "event")["id"] as? String == (try published.json()["id"] as? String))
+        }
+
         // Started together, the three applied each migration exactly once.
         let check = try PostgresClient(url: databaseURL)
         let rows = try await check.query("SELECT version, count(*) AS n FROM schema_migrations GROUP BY version", [])
