@@ -22,7 +22,7 @@ extension NodeApp {
         router.webSocket(AuthMiddleware.realtimeRoute, isOriginAllowed: { origin in
             // Tokens, not cookies, authenticate: a foreign page cannot ride a user's session. Still,
             // when origins are configured, browsers from anywhere else are turned away.
-            origins.isEmpty || origin == nil || origins.contains(origin!)
+            origins.isEmpty || origin.map { origins.contains($0) } ?? true
         }) { [self] _, context in
             let claims = try context.require(.user)
             return RealtimeSession(hub: realtimeHub, claims: claims, catalog: realtimeRooms, counters: realtimeCounters)
