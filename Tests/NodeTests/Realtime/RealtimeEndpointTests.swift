@@ -40,6 +40,20 @@ import Testing
         #expect(try await query.next()?["type"] as? String == "pong")
     }
 
+    @Test func configuredOriginsGuardTheHandshake() async throws {
+        let node = try NodeProcess(environment: TestEnvironment.nodeEnvironment(
+            id: "rt-origin-\(UInt32.random(in: 0...UInt32.max))", extra: ["COORD_CORS_ORIGINS": "https://dash.example"]))
+        defer { Task { await node.stop() } }
+        let port = try await node.waitForPort()
+        let foreign = try await RealtimeTestClient.connect(port: port, token: token(.user), origin: "https://evil.example")
+        #expect(foreign.handshakeStatus == 403)
+        let allowed = try await RealtimeTestClient.connect(port: port, token: token(.user), origin: "https://dash.example")
+        #expect(allowed.handshakeStatus == 101)
+        // Not a browser (no Origin): tokens, not cookies, authenticate, so it may connect.
+        let backend = try await RealtimeTestClient.connect(port: port, token: token(.user))
+        #expect(backend.handshakeStatus == 101)
+    }
+
     @Test func subscribeChecksRoomsRolesAndInput() async throws {
         let (node, port) = try await startNode("rt-rooms-\(UInt32.random(in: 0...UInt32.max))")
         defer { Task { await node.stop() } }
