@@ -53,14 +53,15 @@ extension RedisConnection {
         worker.closeSocket()
         readyFlag.store(false, ordering: .relaxed)
         // Requests that slipped in after the last drain are refused here, so none is left waiting.
-        let (late, waiters) = shared.withLock { shared in
+        let (late, lateReattached, waiters) = shared.withLock { shared in
             shared.exited = true
             shared.refusal = RedisError(.shutdown, "the Redis client was shut down")
-            defer { shared.inbox = []; shared.exitWaiters = [] }
-            return (shared.inbox, shared.exitWaiters)
+            defer { shared.inbox = []; shared.reattachments = []; shared.exitWaiters = [] }
+            return (shared.inbox.map(\.waiter), shared.reattachments.map(\.waiter), shared.exitWaiters)
         }
-        inFlight.wrappingSubtract(late.count, ordering: .relaxed)
-        for submission in late { submission.waiter.resume(returning: .failure(RedisError(.shutdown, "the Redis client was shut down"))) }
+        inFlight.wrappingSubtract(late.count + lateReattached.count, ordering: .relaxed)
+        let shutdown = RedisError(.shutdown, "the Redis client was shut down")
+        for waiter in late + lateReattached { waiter.resume(returning: .done(.failure(shutdown))) }
         for waiter in waiters { waiter.resume() }
     }
 
@@ -74,7 +75,8 @@ extension RedisConnection {
     private func prepareToSleep(_ worker: inout Worker) -> Bool? {
         let lazy = worker.isConnected && worker.machine.isReady && worker.machine.pendingCount > 0 && !worker.lazyExpired
         let busy = shared.withLock { shared in
-            if shared.shutdownRequested || !shared.cancellations.isEmpty || (!lazy && !shared.inbox.isEmpty) {
+            if shared.shutdownRequested || !shared.cancellations.isEmpty || !shared.reattachments.isEmpty
+                || (!lazy && !shared.inbox.isEmpty) {
                 return true
             }
             shared.sleeping = !lazy
@@ -92,6 +94,7 @@ extension RedisConnection {
             swap(&shared.inbox, &worker.submissions)
             swap(&shared.outbound, &worker.incoming)
             if !shared.cancellations.isEmpty { swap(&shared.cancellations, &worker.cancellations) }
+            if !shared.reattachments.isEmpty { swap(&shared.reattachments, &worker.reattachments) }
             shared.sleeping = false
             shared.lazyFlushAt = Int.max
             shutdown = shared.shutdownRequested
@@ -99,6 +102,8 @@ extension RedisConnection {
         let now = ContinuousClock.now
         worker.machine.enqueue(worker.submissions, bytes: &worker.incoming, now: now, into: &worker.actions)
         worker.submissions.removeAll(keepingCapacity: true)
+        for (id, waiter) in worker.reattachments { worker.machine.reattach(id: id, waiter: waiter, into: &worker.actions) }
+        worker.reattachments.removeAll(keepingCapacity: true)
         for id in worker.cancellations { worker.machine.cancel(id: id, into: &worker.actions) }
         worker.cancellations.removeAll(keepingCapacity: true)
         if shutdown { worker.machine.shutdown(into: &worker.actions) }
@@ -132,7 +137,9 @@ extension RedisConnection {
             switch action {
             case .complete(let waiter, let result):
                 completed += 1
-                waiter.resume(returning: result)
+                waiter.resume(returning: .done(result))
+            case .release(let waiter):
+                waiter.resume(returning: .released)
             case .push(let reply):
                 onEvent(.push(reply))
             case .ready(let downtime):

@@ -75,6 +75,7 @@ extension RedisConnectionStateMachine {
             break
         }
         expireCommands(now: now, into: &actions)
+        release(now: now, into: &actions)
         if let stalled = stallDeadline, stalled <= now {
             let error = RedisError(.connectionLost, "no reply from Redis at \(settings.endpoint) for "
                                    + "\(settings.stallTimeout) while commands waited: connection presumed dead")
@@ -148,5 +149,6 @@ extension RedisConnectionStateMachine {
         pending = Array(entries)
         head = 0
         timeoutCursor = 0
+        releaseCursor = 0
     }
 }
