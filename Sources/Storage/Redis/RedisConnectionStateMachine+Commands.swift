@@ -69,18 +69,16 @@ extension RedisConnectionStateMachine {
     /// and its reattachment answered `.cancelled` (see `reattach`).
     mutating func cancel(id: UInt64, into actions: inout [Action]) {
         if parked.removeValue(forKey: id) != nil { return }
+        if let index = takeReleased(id) {
+            pending[index].attachment = .reattached
+            return
+        }
         var index = head
         while index < pending.count {
-            if pending[index].id == id, pending[index].handshake == nil {
-                if let waiter = pending[index].waiter {
-                    pending[index].waiter = nil
-                    actions.append(.complete(waiter, .failure(RedisError(.cancelled, "the command was cancelled"))))
-                    return
-                }
-                if pending[index].attachment == .released {
-                    pending[index].attachment = .reattached
-                    return
-                }
+            if pending[index].id == id, pending[index].handshake == nil, let waiter = pending[index].waiter {
+                pending[index].waiter = nil
+                actions.append(.complete(waiter, .failure(RedisError(.cancelled, "the command was cancelled"))))
+                return
             }
             index += 1
         }
@@ -129,6 +127,7 @@ extension RedisConnectionStateMachine {
         for index in head..<pending.count where pending[index].handshake == nil {
             finish(index, .failure(error), into: &actions)
         }
+        removedCount += pending.count
         pending.removeAll(keepingCapacity: true)
         head = 0
         timeoutCursor = 0
@@ -138,11 +137,13 @@ extension RedisConnectionStateMachine {
 
     private mutating func compactIfNeeded() {
         if head == pending.count {
+            removedCount += pending.count
             pending.removeAll(keepingCapacity: true)
             head = 0
             timeoutCursor = 0
             releaseCursor = 0
         } else if head > 4096, head * 2 > pending.count {
+            removedCount += head
             pending.removeFirst(head)
             timeoutCursor = max(timeoutCursor - head, 0)
             releaseCursor = max(releaseCursor - head, 0)

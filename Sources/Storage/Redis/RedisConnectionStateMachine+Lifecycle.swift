@@ -146,9 +146,15 @@ extension RedisConnectionStateMachine {
     }
 
     private mutating func resetPending<S: Sequence>(_ entries: S) where S.Element == Entry {
+        removedCount += head
         pending = Array(entries)
         head = 0
         timeoutCursor = 0
         releaseCursor = 0
+        // Positions moved (handshake entries went in front): index the released callers anew.
+        released = [:]
+        for (index, entry) in pending.enumerated() where entry.attachment == .released {
+            released[entry.id] = removedCount + index
+        }
     }
 }

@@ -19,6 +19,7 @@ extension RedisConnectionStateMachine {
             guard releaseTime(of: index) <= now else { break }
             pending[index].waiter = nil
             pending[index].attachment = .released
+            released[pending[index].id] = removedCount + index
             actions.append(.release(waiter))
             index += 1
         }
@@ -33,16 +34,21 @@ extension RedisConnectionStateMachine {
             actions.append(.complete(waiter, result))
             return
         }
-        var index = head
-        while index < pending.count {
-            if pending[index].id == id, pending[index].attachment == .released, pending[index].handshake == nil {
-                pending[index].waiter = waiter
-                pending[index].attachment = .reattached
-                return
-            }
-            index += 1
+        if let index = takeReleased(id) {
+            pending[index].waiter = waiter
+            pending[index].attachment = .reattached
+            return
         }
         actions.append(.complete(waiter, .failure(RedisError(.cancelled, "the command was cancelled"))))
+    }
+
+    /// The index of released caller `id`'s entry, now forgotten as released; nil if there is none.
+    mutating func takeReleased(_ id: UInt64) -> Int? {
+        guard let position = released.removeValue(forKey: id) else { return nil }
+        let index = position - removedCount
+        guard index >= head, index < pending.count, pending[index].id == id,
+              pending[index].attachment == .released else { return nil }
+        return index
     }
 
     /// When the next caller is due for release, for the connection thread's sleep.
@@ -64,6 +70,7 @@ extension RedisConnectionStateMachine {
             actions.append(.complete(waiter, result))
         } else if pending[index].attachment == .released {
             pending[index].attachment = .reattached
+            released[pending[index].id] = nil
             parked[pending[index].id] = result
         }
     }

@@ -107,6 +107,12 @@ struct RedisConnectionStateMachine<Waiter> {
     var releaseCursor = 0
     /// Results of released callers that have not reattached yet, by request id.
     var parked: [UInt64: Result<RedisReply, RedisError>] = [:]
+    /// Released callers still waiting for their reply, by request id: their position counted
+    /// from the first entry ever queued (`removedCount` + index), so that a reattachment or a
+    /// cancellation finds its entry at once even behind thousands of slow commands.
+    var released: [UInt64: Int] = [:]
+    /// Entries removed from the front of `pending` so far (see `released`).
+    var removedCount = 0
     /// Bytes encoded but not yet handed to the socket.
     var outbound: [UInt8] = []
     var attempt = 0

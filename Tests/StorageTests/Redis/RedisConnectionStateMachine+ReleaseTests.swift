@@ -99,6 +99,29 @@ extension RedisConnectionStateMachineTests {
             .complete(11, .failure(RedisError(.shutdown, "the Redis client was shut down")))])
     }
 
+    /// Released callers are found by id, not by scanning, so their positions must follow the
+    /// queue as answered entries leave its front.
+    @Test func releasedCallersAreFoundAfterTheQueueMoves() {
+        var machine = readyMachine(releaseDelay: .milliseconds(5))
+        for id in 1...3 { _ = send(&machine, id, "GET k", at: t0) }
+        #expect(tick(&machine, at: t0 + .milliseconds(5)) == [.release(1), .release(2), .release(3)])
+        #expect(reattach(&machine, 1, as: 11).isEmpty)
+        #expect(reply(&machine, .integer(1)) == [.complete(11, .success(.integer(1)))])
+        #expect(reply(&machine, .integer(2)).isEmpty)
+        #expect(reply(&machine, .integer(3)).isEmpty)
+        #expect(machine.pendingCount == 0 && machine.released.isEmpty && machine.parked.count == 2)
+        // The queue was emptied (compacted); new entries start at index 0 again.
+        for id in 4...5 { _ = send(&machine, id, "GET k", at: t0 + .milliseconds(10)) }
+        #expect(tick(&machine, at: t0 + .milliseconds(15)) == [.release(4), .release(5)])
+        #expect(reply(&machine, .integer(4)).isEmpty)
+        #expect(reattach(&machine, 5, as: 15).isEmpty)
+        #expect(reattach(&machine, 4, as: 14) == [.complete(14, .success(.integer(4)))])
+        #expect(reply(&machine, .integer(5)) == [.complete(15, .success(.integer(5)))])
+        #expect(reattach(&machine, 2, as: 12) == [.complete(12, .success(.integer(2)))])
+        #expect(reattach(&machine, 3, as: 13) == [.complete(13, .success(.integer(3)))])
+        #expect(machine.parked.isEmpty && machine.released.isEmpty)
+    }
+
     @Test func handshakeCommandsAreNeverReleased() {
         var machine = machine(handshake: [RedisHandshakeCommand(parts: ["AUTH", "pw"], isAuthentication: true)],
                               releaseDelay: .milliseconds(5))
