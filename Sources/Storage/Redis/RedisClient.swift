@@ -18,6 +18,8 @@ import Synchronization
 /// its waiting commands fail with `.connectionLost` and it reconnects. Blocking commands (BLPOP,
 /// XREAD BLOCK, WAIT) hold a pipelined connection for their duration, and one blocking longer than
 /// that looks dead: give them their own client with a `commandTimeout` above their block time.
+/// A cancelled caller returns within about 5 ms: with its reply if that comes sooner, otherwise
+/// with `.cancelled` (the connection stays up and discards the late reply).
 public final class RedisClient: Sendable {
     public let configuration: RedisConfiguration
     let connections: [RedisConnection]

@@ -14,6 +14,7 @@ extension RedisConnection {
         var submissions: [Machine.Submission] = []
         var incoming: [UInt8] = []
         var cancellations: [UInt64] = []
+        var reattachments: [(id: UInt64, waiter: Waiter)] = []
         var publishedRefusal: RedisError?
         var publishedReady = false
         /// A lazy wait (see `prepareToSleep`) ran out without replies: wait normally next time.

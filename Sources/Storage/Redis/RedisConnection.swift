@@ -9,9 +9,16 @@ final class RedisConnection: Sendable {
     /// Unchecked for speed (it saves an allocation per command): `RedisConnectionStateMachine`
     /// hands each waiter out exactly once in a `.complete` action, and waiters refused before they
     /// reach it are resumed once at the refusal site; the state-machine tests pin this down.
-    typealias Waiter = UnsafeContinuation<Result<RedisReply, RedisError>, Never>
+    typealias Waiter = UnsafeContinuation<Outcome, Never>
     typealias Machine = RedisConnectionStateMachine<Waiter>
     typealias Action = Machine.Action
+
+    /// What a waiting caller is resumed with: its result, or (first wait only) word that its
+    /// command is slow and it should reattach with a cancellation handler (see `release`).
+    enum Outcome: Sendable {
+        case done(Result<RedisReply, RedisError>)
+        case released
+    }
 
     /// What a connection reports to its owner (pub/sub messages and availability changes).
     enum Event: Sendable {
@@ -28,6 +35,8 @@ final class RedisConnection: Sendable {
         var inbox: [Machine.Submission] = []
         var outbound: [UInt8] = []
         var cancellations: [UInt64] = []
+        /// Released callers coming back with a new waiter (see `awaitReleased`).
+        var reattachments: [(id: UInt64, waiter: Waiter)] = []
         /// Set by the connection thread: why new requests are refused right now (nil: accepted).
         var refusal: RedisError?
         var shutdownRequested = false
@@ -105,39 +114,67 @@ final class RedisConnection: Sendable {
     var refusalReason: RedisError? { shared.withLock { $0.refusal } }
 
     /// Sends one request (`encode` writes its RESP bytes) and waits for its `replies` replies.
+    ///
+    /// The wait has no cancellation handler: registering one per command (a status record added
+    /// and removed under the task's lock) cost about a fifth of the CPU of a pipelined command.
+    /// A caller cancelled before it submits is refused at once; one cancelled while waiting gets
+    /// its reply if that comes within `releaseDelay` (5 ms), otherwise the connection thread
+    /// releases it and it waits again behind a handler (`awaitReleased`), which detaches it at once.
     nonisolated(nonsending) func execute(replies: Int = 1, collects: Bool = false, errorEndsRequest: Bool = false,
                  encode: @Sendable (inout [UInt8]) -> Void) async -> Result<RedisReply, RedisError> {
-        if Task.isCancelled { return .failure(RedisError(.cancelled, "the command was cancelled")) }
         let id = ids.wrappingAdd(1, ordering: .relaxed).newValue
         inFlight.wrappingAdd(1, ordering: .relaxed)
-        return await withTaskCancellationHandler {
-            await withUnsafeContinuation { (waiter: Waiter) in
-                var wake = false
-                let refusal = shared.withLock { shared -> RedisError? in
-                    if let refusal = shared.refusal { return refusal }
-                    // `onCancel` may already have queued this id, and the connection thread may
-                    // have taken (and, not knowing the id, dropped) it: cancelled here, the command
-                    // is never queued. Checked under the lock `cancel` takes after setting the flag,
-                    // so a later cancellation is queued behind this submission and always finds it.
-                    if Task.isCancelled { return RedisError(.cancelled, "the command was cancelled") }
-                    shared.inbox.append(Machine.Submission(id: id, waiter: waiter, replies: replies, collects: collects,
-                                                             errorEndsRequest: errorEndsRequest))
-                    encode(&shared.outbound)
-                    if (shared.sleeping || shared.inbox.count >= shared.lazyFlushAt) && !shared.wakePending {
-                        shared.wakePending = true
-                        wake = true
-                    }
-                    return nil
+        let outcome = await withUnsafeContinuation { (waiter: Waiter) in
+            var wake = false
+            let refusal = shared.withLock { shared -> RedisError? in
+                if let refusal = shared.refusal { return refusal }
+                if Task.isCancelled { return RedisError(.cancelled, "the command was cancelled") }
+                shared.inbox.append(Machine.Submission(id: id, waiter: waiter, replies: replies, collects: collects,
+                                                         errorEndsRequest: errorEndsRequest))
+                encode(&shared.outbound)
+                if (shared.sleeping || shared.inbox.count >= shared.lazyFlushAt) && !shared.wakePending {
+                    shared.wakePending = true
+                    wake = true
                 }
-                if let refusal {
+                return nil
+            }
+            if let refusal {
+                inFlight.wrappingSubtract(1, ordering: .relaxed)
+                waiter.resume(returning: .done(.failure(refusal)))
+            }
+            if wake { self.wake() }
+        }
+        if case .done(let result) = outcome { return result }
+        return await awaitReleased(id: id)
+    }
+
+    /// The second wait of a released caller, behind a cancellation handler. A cancellation that
+    /// came earlier runs `onCancel` at once; either way the connection thread sees the reattachment
+    /// and the cancellation in that order or the other, and answers `.cancelled` in both.
+    private nonisolated(nonsending) func awaitReleased(id: UInt64) async -> Result<RedisReply, RedisError> {
+        let outcome = await withTaskCancellationHandler {
+            await withUnsafeContinuation { (waiter: Waiter) in
+                let (accepted, wake) = shared.withLock { shared -> (Bool, Bool) in
+                    // After the thread exited nobody would answer (the machine failed everything).
+                    if shared.exited { return (false, false) }
+                    shared.reattachments.append((id, waiter))
+                    defer { shared.wakePending = true }
+                    return (true, !shared.wakePending)
+                }
+                if !accepted {
                     inFlight.wrappingSubtract(1, ordering: .relaxed)
-                    waiter.resume(returning: .failure(refusal))
+                    waiter.resume(returning: .done(.failure(RedisError(.shutdown, "the Redis client was shut down"))))
                 }
                 if wake { self.wake() }
             }
         } onCancel: {
             self.cancel(id: id)
         }
+        guard case .done(let result) = outcome else {
+            // The machine releases a caller once; a second release would be a bug, not a reply.
+            return .failure(RedisError(.protocolError, "internal error: a reattached command was released again"))
+        }
+        return result
     }
 
     /// Asks the connection thread to answer this request with `.cancelled` (if still unanswered).

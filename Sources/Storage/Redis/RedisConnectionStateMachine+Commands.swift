@@ -53,25 +53,29 @@ extension RedisConnectionStateMachine {
         let endsEarly = pending[head].errorEndsRequest && reply.errorMessage != nil
         guard pending[head].remaining <= 0 || endsEarly else { return }
         // Read only the fields needed: copying whole entries is measurable on this path.
-        let waiter = pending[head].waiter
         let handshake = pending[head].handshake
         let answer = collects ? RedisReply.array(pending[head].collected) : reply
-        pending[head].waiter = nil
         if collects { pending[head].collected = [] }
+        if handshake == nil { finish(head, .success(answer), into: &actions) }
         head += 1
         compactIfNeeded()
         if let handshake {
             handshakeReplied(currentHandshake[Int(handshake)], reply, now: now, into: &actions)
-        } else if let waiter {
-            actions.append(.complete(waiter, .success(answer)))
         }
     }
 
     /// A caller gave up (task cancelled): it is answered now and its reply will be discarded.
+    /// A released caller that has not reattached is forgotten instead: its reply will be discarded
+    /// and its reattachment answered `.cancelled` (see `reattach`).
     mutating func cancel(id: UInt64, into actions: inout [Action]) {
+        if parked.removeValue(forKey: id) != nil { return }
+        if let index = takeReleased(id) {
+            pending[index].attachment = .reattached
+            return
+        }
         var index = head
         while index < pending.count {
-            if pending[index].id == id, let waiter = pending[index].waiter {
+            if pending[index].id == id, pending[index].handshake == nil, let waiter = pending[index].waiter {
                 pending[index].waiter = nil
                 actions.append(.complete(waiter, .failure(RedisError(.cancelled, "the command was cancelled"))))
                 return
@@ -89,9 +93,10 @@ extension RedisConnectionStateMachine {
         default: break
         }
         if let stalled = stallDeadline { earliest = earliest.map { min($0, stalled) } ?? stalled }
+        if let release = nextRelease { earliest = earliest.map { min($0, release) } ?? release }
         var index = max(timeoutCursor, head)
         while index < pending.count {
-            if pending[index].waiter != nil, pending[index].handshake == nil {
+            if pending[index].isAnswerable, pending[index].handshake == nil {
                 let deadline = pending[index].deadline
                 return earliest.map { min($0, deadline) } ?? deadline
             }
@@ -105,16 +110,13 @@ extension RedisConnectionStateMachine {
     mutating func expireCommands(now: Instant, into actions: inout [Action]) {
         var index = max(timeoutCursor, head)
         while index < pending.count {
-            if pending[index].waiter == nil || pending[index].handshake != nil {
+            if !pending[index].isAnswerable || pending[index].handshake != nil {
                 index += 1
                 continue
             }
             guard pending[index].deadline <= now else { break }
-            if let waiter = pending[index].waiter {
-                pending[index].waiter = nil
-                let error = RedisError(.timeout, "no reply from Redis within \(settings.commandTimeout)")
-                actions.append(.complete(waiter, .failure(error)))
-            }
+            finish(index, .failure(RedisError(.timeout, "no reply from Redis within \(settings.commandTimeout)")),
+                   into: &actions)
             index += 1
         }
         timeoutCursor = index
@@ -122,23 +124,29 @@ extension RedisConnectionStateMachine {
 
     /// Completes every waiter with `error` and forgets all commands and unsent bytes.
     mutating func failAll(_ error: RedisError, into actions: inout [Action]) {
-        for index in head..<pending.count {
-            if let waiter = pending[index].waiter { actions.append(.complete(waiter, .failure(error))) }
+        for index in head..<pending.count where pending[index].handshake == nil {
+            finish(index, .failure(error), into: &actions)
         }
+        removedCount += pending.count
         pending.removeAll(keepingCapacity: true)
         head = 0
         timeoutCursor = 0
+        releaseCursor = 0
         outbound.removeAll(keepingCapacity: true)
     }
 
     private mutating func compactIfNeeded() {
         if head == pending.count {
+            removedCount += pending.count
             pending.removeAll(keepingCapacity: true)
             head = 0
             timeoutCursor = 0
+            releaseCursor = 0
         } else if head > 4096, head * 2 > pending.count {
+            removedCount += head
             pending.removeFirst(head)
             timeoutCursor = max(timeoutCursor - head, 0)
+            releaseCursor = max(releaseCursor - head, 0)
             head = 0
         }
     }

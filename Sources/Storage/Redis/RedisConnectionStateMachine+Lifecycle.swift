@@ -75,6 +75,7 @@ extension RedisConnectionStateMachine {
             break
         }
         expireCommands(now: now, into: &actions)
+        release(now: now, into: &actions)
         if let stalled = stallDeadline, stalled <= now {
             let error = RedisError(.connectionLost, "no reply from Redis at \(settings.endpoint) for "
                                    + "\(settings.stallTimeout) while commands waited: connection presumed dead")
@@ -145,8 +146,15 @@ extension RedisConnectionStateMachine {
     }
 
     private mutating func resetPending<S: Sequence>(_ entries: S) where S.Element == Entry {
+        removedCount += head
         pending = Array(entries)
         head = 0
         timeoutCursor = 0
+        releaseCursor = 0
+        // Positions moved (handshake entries went in front): index the released callers anew.
+        released = [:]
+        for (index, entry) in pending.enumerated() where entry.attachment == .released {
+            released[entry.id] = removedCount + index
+        }
     }
 }

@@ -24,6 +24,9 @@ struct RedisConnectionStateMachine<Waiter> {
         case connect
         /// Resume this waiter with this result (exactly once per waiter).
         case complete(Waiter, Result<RedisReply, RedisError>)
+        /// Resume this waiter early, without a result: its command is slow, so its caller now
+        /// installs a cancellation handler and comes back with `reattach` (see `release`).
+        case release(Waiter)
         /// A pub/sub message that matches no command.
         case push(RedisReply)
         /// Close the socket and drop unsent bytes (the waiters were completed by other actions).
@@ -51,6 +54,11 @@ struct RedisConnectionStateMachine<Waiter> {
         /// NAT or firewall dropped it without a reset): a few command timeouts, so one slow
         /// command or a GC-like pause in Redis is not mistaken for it.
         var stallTimeout: Duration { commandTimeout * 3 }
+
+        /// A caller still waiting after this long is released (see `release`): almost every
+        /// command is answered sooner and so never pays for a cancellation handler, while a
+        /// cancelled caller of a slow command still returns within about this time.
+        var releaseDelay: Duration = .milliseconds(5)
     }
 
     /// A caller's request as handed over by the connection's inbox (its bytes travel separately).
@@ -76,6 +84,16 @@ struct RedisConnectionStateMachine<Waiter> {
         var deadline: Instant
         /// Index into `currentHandshake` for setup commands; nil for callers' requests.
         var handshake: Int32?
+        /// Where the caller is: waiting on its first continuation, released (its result is
+        /// parked until it reattaches) or reattached (never released twice).
+        var attachment = Attachment.waiting
+    }
+
+    /// The stages of a caller of a slow command (see `release`).
+    enum Attachment {
+        case waiting
+        case released
+        case reattached
     }
 
     let settings: Settings
@@ -85,6 +103,16 @@ struct RedisConnectionStateMachine<Waiter> {
     var head = 0
     /// Index from which deadlines still need checking (entries before it expired or were detached).
     var timeoutCursor = 0
+    /// Index from which callers may still need releasing (entries before it were released or left).
+    var releaseCursor = 0
+    /// Results of released callers that have not reattached yet, by request id.
+    var parked: [UInt64: Result<RedisReply, RedisError>] = [:]
+    /// Released callers still waiting for their reply, by request id: their position counted
+    /// from the first entry ever queued (`removedCount` + index), so that a reattachment or a
+    /// cancellation finds its entry at once even behind thousands of slow commands.
+    var released: [UInt64: Int] = [:]
+    /// Entries removed from the front of `pending` so far (see `released`).
+    var removedCount = 0
     /// Bytes encoded but not yet handed to the socket.
     var outbound: [UInt8] = []
     var attempt = 0

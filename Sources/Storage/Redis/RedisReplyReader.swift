@@ -20,6 +20,11 @@ final class RedisReplyReader {
     private let guardContext: UnsafeMutablePointer<GuardContext>
     private let limits: Limits
     private var failed: RedisError?
+    /// Replies taken by `RedisSimpleReplyParser`; they come before anything hiredis holds.
+    private var ready: [RedisReply] = []
+    private var readyIndex = 0
+    /// Off only in tests, which compare both paths on the same input.
+    private let fastPath: Bool
 
     /// State the C callback reaches through `privdata` (it cannot capture Swift values).
     struct GuardContext {
@@ -28,8 +33,9 @@ final class RedisReplyReader {
         var refused: Bool
     }
 
-    init(limits: Limits = Limits()) {
+    init(limits: Limits = Limits(), fastPath: Bool = true) {
         self.limits = limits
+        self.fastPath = fastPath
         reader = redisReaderCreate()
         // redisReaderCreate points `fn` at hiredis's static default functions; we keep them and
         // interpose createArray so a peer announcing 2^31 elements cannot make hiredis allocate.
@@ -61,9 +67,17 @@ final class RedisReplyReader {
         guardContext.deallocate()
     }
 
-    /// Hands received bytes to hiredis (it copies them).
+    /// Takes the simple replies at the start of `bytes` itself while hiredis holds nothing (so
+    /// order is kept), and hands the rest to hiredis (which copies it).
     func feed(_ bytes: UnsafeRawBufferPointer) throws(RedisError) {
         if let failed { throw failed }
+        var bytes = bytes
+        if fastPath, reader.pointee.ridx == -1, reader.pointee.pos == reader.pointee.len {
+            while let (reply, length) = RedisSimpleReplyParser.parse(bytes) {
+                ready.append(reply)
+                bytes = UnsafeRawBufferPointer(rebasing: bytes[length...])
+            }
+        }
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         if redisReaderFeed(reader, base.assumingMemoryBound(to: CChar.self), bytes.count) != REDIS_OK {
             throw fail("reader refused input")
@@ -76,6 +90,15 @@ final class RedisReplyReader {
     /// The next complete reply, or nil when more bytes are needed. Errors are sticky.
     func next() throws(RedisError) -> RedisReply? {
         if let failed { throw failed }
+        if readyIndex < ready.count {
+            let reply = ready[readyIndex]
+            readyIndex += 1
+            if readyIndex == ready.count {
+                ready.removeAll(keepingCapacity: true)
+                readyIndex = 0
+            }
+            return reply
+        }
         var raw: UnsafeMutableRawPointer?
         guard redisReaderGetReply(reader, &raw) == REDIS_OK else {
             if guardContext.pointee.refused {

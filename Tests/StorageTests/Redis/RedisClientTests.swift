@@ -143,6 +143,27 @@ import Testing
         await redis.shutdown()
     }
 
+    /// Callers still waiting after 5 ms are released and reattach behind a cancellation handler:
+    /// slow commands, answered while their callers are released or after they reattached, must
+    /// still reach them, with the fast commands behind them answered in order too.
+    @Test func slowCommandsAnsweredAfterTheirCallersWereReleased() async throws {
+        let redis = try RedisClient(configuration: RedisTestSupport.configuration { $0.connectionCount = 1 })
+        let pusher = try RedisClient(configuration: RedisTestSupport.configuration { $0.connectionCount = 1 })
+        let key = RedisTestSupport.prefix() + "slow"
+        try await redis.ping()
+        async let popped = redis.send("BLPOP", key, 2)
+        async let behind = withThrowingTaskGroup(of: Int64?.self) { group in
+            for _ in 0..<200 { group.addTask { try await redis.send("INCR", key + ":n").integer } }
+            return try await group.reduce(into: [Int64?]()) { $0.append($1) }
+        }
+        try await Task.sleep(for: .milliseconds(60))
+        try await pusher.send("RPUSH", key, "v")
+        #expect(try await popped == .array([.bulkString(Array(key.utf8)), .bulkString(Array("v".utf8))]))
+        #expect(try await behind.compactMap { $0 }.sorted() == (1...200).map { Int64($0) })
+        await pusher.shutdown()
+        await redis.shutdown()
+    }
+
     /// A cancellation that races the submission (the task is cancelled while `execute` hands its
     /// command over) must still reach the command: each caller returns `.cancelled` at once
     /// instead of waiting for the reply. BLPOP with a short timeout stands in for a slow command

@@ -6,18 +6,21 @@ import Testing
     typealias Machine = RedisConnectionStateMachine<Int>
     let t0 = ContinuousClock.now
 
-    func machine(handshake: [RedisHandshakeCommand] = [], subscriber: Bool = false) -> Machine {
+    /// `releaseDelay` defaults to past every time these tests use, so only the release tests
+    /// (RedisConnectionStateMachine+ReleaseTests.swift) see `.release` actions.
+    func machine(handshake: [RedisHandshakeCommand] = [], subscriber: Bool = false,
+                 releaseDelay: Duration = .seconds(1000)) -> Machine {
         var machine = Machine(settings: .init(
             endpoint: "h:1", connectTimeout: .seconds(1), commandTimeout: .seconds(2),
             backoff: RedisBackoff(initial: .milliseconds(100), maximum: .seconds(1), multiplier: 2, jitter: 0.5),
-            handshake: handshake, isSubscriber: subscriber))
+            handshake: handshake, isSubscriber: subscriber, releaseDelay: releaseDelay))
         machine.randomUnit = { 0 }
         return machine
     }
 
     /// Start and connect without handshake: the machine is ready.
-    func readyMachine(subscriber: Bool = false) -> Machine {
-        var machine = machine(subscriber: subscriber)
+    func readyMachine(subscriber: Bool = false, releaseDelay: Duration = .seconds(1000)) -> Machine {
+        var machine = machine(subscriber: subscriber, releaseDelay: releaseDelay)
         var actions: [Machine.Action] = []
         machine.start(now: t0, into: &actions)
         machine.connected(now: t0, into: &actions)

@@ -3,13 +3,22 @@ import Testing
 
 @Suite struct RedisReplyReaderTests {
     /// Feeds `input` split into chunks of `chunk` bytes and collects every reply.
-    private func parse(_ input: String, chunk: Int = .max, limits: RedisReplyReader.Limits = .init()) throws(RedisError) -> [RedisReply] {
-        let reader = RedisReplyReader(limits: limits)
-        let bytes = Array(input.utf8)
+    private func parse(_ input: String, chunk: Int = .max, limits: RedisReplyReader.Limits = .init(),
+                       fastPath: Bool = true) throws(RedisError) -> [RedisReply] {
+        try parse(Array(input.utf8), chunks: [chunk], limits: limits, fastPath: fastPath)
+    }
+
+    /// Feeds `bytes` in chunks of the given sizes (cycling through them) and collects every reply.
+    private func parse(_ bytes: [UInt8], chunks: [Int], limits: RedisReplyReader.Limits = .init(),
+                       fastPath: Bool = true) throws(RedisError) -> [RedisReply] {
+        let reader = RedisReplyReader(limits: limits, fastPath: fastPath)
+        var sizes = chunks.makeIterator()
         var replies: [RedisReply] = []
         var index = 0
         while index < bytes.count {
-            let end = min(index + chunk, bytes.count)
+            let chunk: Int
+            if let size = sizes.next() { chunk = size } else { sizes = chunks.makeIterator(); chunk = sizes.next() ?? .max }
+            let end = index + min(max(chunk, 1), bytes.count - index)
             let slice = Array(bytes[index..<end])
             var failure: RedisError?
             slice.withUnsafeBytes { raw in
@@ -39,9 +48,26 @@ import Testing
     @Test(arguments: 0..<cases.count)
     func convertsEachReplyTypeWholeAndByteByByte(_ index: Int) throws {
         let (input, expected) = Self.cases[index]
-        #expect(try parse(input) == [expected])
-        #expect(try parse(input, chunk: 1) == [expected])
-        #expect(try parse(input + input, chunk: 3) == [expected, expected])
+        for fastPath in [true, false] {
+            #expect(try parse(input, fastPath: fastPath) == [expected])
+            #expect(try parse(input, chunk: 1, fastPath: fastPath) == [expected])
+            #expect(try parse(input + input, chunk: 3, fastPath: fastPath) == [expected, expected])
+        }
+    }
+
+    /// The fast path (simple replies parsed in Swift while hiredis holds nothing) must give the
+    /// same replies, in the same order, or the same failure as hiredis alone, at every split.
+    @Test func fastPathAgreesWithHiredisAtEverySplit() {
+        let input = Array(Self.cases.map(\.0).joined().utf8)
+        let expected = Self.cases.map(\.1)
+        for split in 0...input.count {
+            #expect((try? parse(input, chunks: [split, .max])) == expected, "split at \(split)")
+        }
+        var generator = RedisTestRandom(seed: 0xfa57)
+        for _ in 0..<200 {
+            let chunks = (0..<8).map { _ in Int(generator.next() % 24) + 1 }
+            #expect((try? parse(input, chunks: chunks)) == expected, "chunks \(chunks)")
+        }
     }
 
     @Test func parsesAllCasesConcatenatedAtRandomSplits() throws {
@@ -118,6 +144,14 @@ import Testing
             var limits = RedisReplyReader.Limits()
             limits.maxElements = 1000
             limits.maxBufferedBytes = 1 << 16
+            // Both paths, whole and split, must agree on the replies or on failing.
+            let split = [Int(generator.next() % 7) + 1, Int(generator.next() % 7) + 1]
+            let hiredisOnly = Result { () throws(RedisError) in try parse(input, chunks: [.max], limits: limits, fastPath: false) }
+            let fast = Result { () throws(RedisError) in try parse(input, chunks: [.max], limits: limits) }
+            let fastSplit = Result { () throws(RedisError) in try parse(input, chunks: split, limits: limits) }
+            let hiredisSplit = Result { () throws(RedisError) in try parse(input, chunks: split, limits: limits, fastPath: false) }
+            #expect((try? fast.get()) == (try? hiredisOnly.get()), "input \(input)")
+            #expect((try? fastSplit.get()) == (try? hiredisSplit.get()), "input \(input) split \(split)")
             let reader = RedisReplyReader(limits: limits)
             var failure: RedisError?
             input.withUnsafeBytes { raw in
