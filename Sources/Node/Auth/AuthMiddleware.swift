@@ -5,7 +5,7 @@ import HTTP
 /// Verifies the bearer JWT on every `/api/v1` route except the provider webhooks (which carry the
 /// provider's signature instead) and puts the claims in the request context. Roles are checked per
 /// route with `context.require(_:)`, so a route states its own minimum.
-struct AuthMiddleware: HTTPMiddleware {
+struct AuthMiddleware: HTTPSyncMiddleware {
     let verifier: JWTVerifier
 
     /// The WebSocket endpoint: the only route that may take the token from the query string.
@@ -16,12 +16,22 @@ struct AuthMiddleware: HTTPMiddleware {
         route.hasPrefix("/api/v1/external-services/webhook/")
     }
 
+    func handle(_ request: HTTPRequest, context: RequestContext, next: HTTPNext) async throws -> HTTPResponse {
+        await next(request, try authenticate(request, context))
+    }
+
+    func handleSync(_ request: HTTPRequest, context: RequestContext, next: HTTPSyncNext) throws -> HTTPResponse {
+        next(request, try authenticate(request, context))
+    }
+
+    /// The context to pass on (with the verified claims where the route needs them), or the 401/403
+    /// to answer; the same decision on both paths.
     /// Decided on the matched route pattern, not the raw path: the router ignores empty segments, so
     /// `//api/v1/...` reaches the same handler and must not slip past a prefix check.
-    func handle(_ request: HTTPRequest, context: RequestContext, next: HTTPNext) async throws -> HTTPResponse {
+    func authenticate(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> RequestContext {
         guard let route = context.routePattern, route.hasPrefix("/api/v1/"), !Self.isPublic(route),
               request.method != "OPTIONS" else {
-            return await next(request, context)
+            return context
         }
         // Browsers cannot set headers on a WebSocket handshake: they send ?access_token= instead.
         // Anywhere else a token in the URL would end up in proxy logs and browser history: refused.
@@ -37,7 +47,7 @@ struct AuthMiddleware: HTTPMiddleware {
             }
             var context = context
             context.principal = claims
-            return await next(request, context)
+            return context
         } catch {
             throw Self.httpError(error)
         }

@@ -1,6 +1,6 @@
 /// One structured JSON line per request (method, path, route, status, duration, request id).
 /// Headers are never logged; query values whose names look secret are redacted.
-public struct AccessLogMiddleware: HTTPMiddleware {
+public struct AccessLogMiddleware: HTTPSyncMiddleware {
     let sink: @Sendable (String) -> Void
     /// Query parameter names (lowercased) whose values never reach the log.
     public static let secretNames: Set<String> = [
@@ -15,6 +15,18 @@ public struct AccessLogMiddleware: HTTPMiddleware {
 
     public func handle(_ request: HTTPRequest, context: RequestContext, next: HTTPNext) async throws -> HTTPResponse {
         let response = await next(request, context)
+        log(request, context, response)
+        return response
+    }
+
+    public func handleSync(_ request: HTTPRequest, context: RequestContext, next: HTTPSyncNext) throws -> HTTPResponse {
+        let response = next(request, context)
+        log(request, context, response)
+        return response
+    }
+
+    /// The one place the line is built, for both paths.
+    private func log(_ request: HTTPRequest, _ context: RequestContext, _ response: HTTPResponse) {
         let elapsed = context.elapsed
         let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
         var fields: [(String, LogLine.Value)] = [
@@ -28,7 +40,6 @@ public struct AccessLogMiddleware: HTTPMiddleware {
         ]
         if let remote = request.remoteAddress { fields.append(("remote", .string(remote))) }
         sink(LogLine.json(fields))
-        return response
     }
 
     /// The path plus the query with secret-looking values replaced.
