@@ -8,13 +8,8 @@ extension NodeApp {
         var router = Router()
         router.use(RequestIDMiddleware())
         if configuration.accessLog { router.use(AccessLogMiddleware()) }
-        router.use(MetricsMiddleware { [metrics] observation in
-            let seconds = Double(observation.duration.components.seconds) + Double(observation.duration.components.attoseconds) / 1e18
-            let method = NodeMetrics.knownMethods.contains(observation.method) ? observation.method : "other"
-            metrics.increment(NodeMetrics.requests, [("method", method), ("route", observation.route),
-                                                     ("status", String(observation.status))])
-            metrics.observe(NodeMetrics.requestDuration, [("route", observation.route)], seconds)
-        })
+        let requestMetrics = HTTPRequestMetrics(registry: metrics)
+        router.use(MetricsMiddleware { observation in requestMetrics.record(observation) })
         router.use(ResponseHeaderMiddleware(name: "X-Coordinator-Node", value: configuration.nodeID))
         if !configuration.corsOrigins.isEmpty {
             router.use(CORSMiddleware(allowedOrigins: configuration.corsOrigins))

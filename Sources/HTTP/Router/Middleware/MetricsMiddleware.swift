@@ -8,6 +8,13 @@ public struct MetricsMiddleware: HTTPSyncMiddleware {
         public var route: String
         public var status: Int
         public var duration: Duration
+
+        public init(method: String, route: String, status: Int, duration: Duration) {
+            self.method = method
+            self.route = route
+            self.status = status
+            self.duration = duration
+        }
     }
 
     let record: @Sendable (Observation) -> Void
