@@ -29,17 +29,17 @@ public struct AccessLogMiddleware: HTTPSyncMiddleware {
     private func log(_ request: HTTPRequest, _ context: RequestContext, _ response: HTTPResponse) {
         let elapsed = context.elapsed
         let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
-        var fields: [(String, LogLine.Value)] = [
-            ("msg", .string("request")),
-            ("method", .string(request.method)),
-            ("path", .string(Self.loggablePath(request))),
-            ("route", .string(context.routePattern ?? "unmatched")),
-            ("status", .int(response.status)),
-            ("durationMs", .double((milliseconds * 1_000).rounded() / 1_000)),
-            ("requestId", .string(context.requestID)),
-        ]
-        if let remote = request.remoteAddress { fields.append(("remote", .string(remote))) }
-        sink(LogLine.json(fields))
+        let path = Self.loggablePath(request)
+        var line = LogLine.Builder(capacity: 160 + path.utf8.count)
+        line.add("msg", .string("request"))
+        line.add("method", .string(request.method))
+        line.add("path", .string(path))
+        line.add("route", .string(context.routePattern ?? "unmatched"))
+        line.add("status", .int(response.status))
+        line.add("durationMs", .double((milliseconds * 1_000).rounded() / 1_000))
+        line.add("requestId", .string(context.requestID))
+        if let remote = request.remoteAddress { line.add("remote", .string(remote)) }
+        sink(line.finish())
     }
 
     /// The path plus the query with secret-looking values replaced.
