@@ -44,27 +44,8 @@ public struct RouterResponder: HTTPResponder {
         guard hasSyncRoutes, let syncMiddleware else { return nil }
         let (endpoint, node, context) = resolve(request)
         if node != nil, let endpoint, endpoint.syncHandler == nil { return nil }
-        return runSync(syncMiddleware, 0, request, context) { request, context in
-            guard let node else { throw HTTPError.notFound("No route for this path.") }
-            guard let handler = endpoint?.syncHandler else {
-                throw HTTPError.methodNotAllowed(allowed: Self.allowed(node))
-            }
-            return try handler(request, context)
-        }
-    }
-
-    private func runSync(_ chain: [any HTTPSyncMiddleware], _ index: Int, _ request: HTTPRequest,
-                         _ context: RequestContext,
-                         _ innermost: (HTTPRequest, RequestContext) throws -> HTTPResponse) -> HTTPResponse {
-        do {
-            guard index < chain.count else { return try innermost(request, context) }
-            return try withoutActuallyEscaping(innermost) { innermost in
-                let next = HTTPSyncNext { request, context in runSync(chain, index + 1, request, context, innermost) }
-                return try chain[index].handleSync(request, context: context, next: next)
-            }
-        } catch {
-            return errorResponse(error, context: context, request: request)
-        }
+        return SyncPass(chain: syncMiddleware, endpoint: endpoint, node: node, errorLog: errorLog)
+            .run(0, request, context)
     }
 
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
@@ -109,8 +90,13 @@ public struct RouterResponder: HTTPResponder {
         }
     }
 
-    /// The one place errors become HTTP responses; unknown errors are logged and answered generically.
     func errorResponse(_ error: any Error, context: RequestContext, request: HTTPRequest) -> HTTPResponse {
+        Self.errorResponse(error, context: context, request: request, errorLog: errorLog)
+    }
+
+    /// The one place errors become HTTP responses; unknown errors are logged and answered generically.
+    static func errorResponse(_ error: any Error, context: RequestContext, request: HTTPRequest,
+                              errorLog: @Sendable (String) -> Void) -> HTTPResponse {
         var httpError: HTTPError
         if let known = error as? HTTPError {
             httpError = known
