@@ -8,35 +8,34 @@ public enum LogLine {
         case bool(Bool)
     }
 
-    /// Writes one object field by field into a single growing string: hot callers (the access log) add
-    /// fields without first collecting them into an array.
+    /// Writes one object field by field into one reserved byte buffer: hot callers (the access log) add
+    /// fields without collecting them into an array first, and without a `String` append per piece.
     public struct Builder {
-        private var out: String
+        private var bytes: [UInt8] = []
         private var empty = true
 
         /// `capacity`: expected length in bytes, reserved up front so appending does not reallocate.
         public init(capacity: Int = 128) {
-            out = ""
-            out.reserveCapacity(capacity)
-            out += "{"
+            bytes.reserveCapacity(capacity)
+            bytes.append(UInt8(ascii: "{"))
         }
 
         public mutating func add(_ key: String, _ value: Value) {
-            if !empty { out += "," }
+            if !empty { bytes.append(UInt8(ascii: ",")) }
             empty = false
-            LogLine.appendString(key, to: &out)
-            out += ":"
+            LogLine.appendString(key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
             switch value {
-            case .string(let text): LogLine.appendString(text, to: &out)
-            case .int(let number): out += String(number)
-            case .double(let number): out += number.isFinite ? String(number) : "null"
-            case .bool(let flag): out += flag ? "true" : "false"
+            case .string(let text): LogLine.appendString(text, to: &bytes)
+            case .int(let number): bytes.append(contentsOf: String(number).utf8)
+            case .double(let number): bytes.append(contentsOf: (number.isFinite ? String(number) : "null").utf8)
+            case .bool(let flag): bytes.append(contentsOf: (flag ? "true" : "false").utf8)
             }
         }
 
         public consuming func finish() -> String {
-            out += "}"
-            return out
+            bytes.append(UInt8(ascii: "}"))
+            return String(decoding: bytes, as: UTF8.self)
         }
     }
 
@@ -56,12 +55,30 @@ public enum LogLine {
         out += "\""
     }
 
+    /// `text` as a JSON string onto bytes: plain text is copied as it is, anything else escaped.
+    static func appendString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { utf8 in
+            guard utf8.allSatisfy(isPlain) else { return false }
+            out.append(contentsOf: utf8)
+            return true
+        }
+        if copied != true {
+            var escaped = ""
+            appendEscaped(text, to: &escaped)
+            out.append(contentsOf: escaped.utf8)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// A byte that JSON strings carry unescaped (UTF-8 continuation and lead bytes included).
+    private static func isPlain(_ byte: UInt8) -> Bool { byte >= 0x20 && byte != 0x22 && byte != 0x5C }
+
     /// True when no byte is a quote, a backslash or a control character (the common case: ids, paths,
     /// routes), checked on the contiguous UTF-8 bytes; the text is then appended as it is.
     private static func needsNoEscaping(_ text: String) -> Bool {
-        let plain: (UInt8) -> Bool = { $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }
-        if let result = text.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy(plain) }) { return result }
-        return text.utf8.allSatisfy(plain)
+        if let result = text.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy(isPlain) }) { return result }
+        return text.utf8.allSatisfy(isPlain)
     }
 
     private static func appendEscaped(_ text: String, to out: inout String) {
