@@ -62,8 +62,8 @@ public struct CORSMiddleware: HTTPSyncMiddleware {
         return .decorate(origin: origin)
     }
 
-    func finish(_ plan: Plan, _ response: HTTPResponse) -> HTTPResponse {
-        var response = response
+    /// Consuming, so the header array is mutated in place rather than copied.
+    func finish(_ plan: Plan, _ response: consuming HTTPResponse) -> HTTPResponse {
         switch plan {
         case .pass, .answer:
             break

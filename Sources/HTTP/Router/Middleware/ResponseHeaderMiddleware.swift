@@ -18,8 +18,8 @@ public struct ResponseHeaderMiddleware: HTTPSyncMiddleware {
         decorate(next(request, context))
     }
 
-    private func decorate(_ response: HTTPResponse) -> HTTPResponse {
-        var response = response
+    /// Consuming, so the header array is mutated in place rather than copied.
+    private func decorate(_ response: consuming HTTPResponse) -> HTTPResponse {
         response.headers.replaceOrAdd(name, value)
         return response
     }
