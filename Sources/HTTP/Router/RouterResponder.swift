@@ -1,7 +1,7 @@
 /// The immutable result of `Router.build()`: resolves the route, runs the middleware chain and turns
 /// every thrown error into a JSON response at the boundary where it was thrown.
 public struct RouterResponder: HTTPResponder {
-    let trie: RouteTrie
+    let root: RouteTrie.Node
     let middleware: [any HTTPMiddleware]
 
     /// Whether any route was registered with `onSync`; without one the sync path is skipped at once.
@@ -13,7 +13,7 @@ public struct RouterResponder: HTTPResponder {
     /// The route for `request` (nil: 404/405), its node (nil: 404) and the context with its parameters.
     private func resolve(_ request: HTTPRequest) -> (RouteTrie.Route?, RouteTrie.Node?, RequestContext) {
         var context = RequestContext(requestID: RequestID.resolve(request.headers["x-request-id"]))
-        let match = trie.match(request.path)
+        let match = RouteTrie.match(request.path, in: root)
         var endpoint: RouteTrie.Route?
         if let match {
             endpoint = match.node.routes[request.method]
@@ -28,9 +28,9 @@ public struct RouterResponder: HTTPResponder {
         return (endpoint, match?.node, context)
     }
 
-    init(trie: RouteTrie, middleware: [any HTTPMiddleware], hasSyncRoutes: Bool,
+    init(root: RouteTrie.Node, middleware: [any HTTPMiddleware], hasSyncRoutes: Bool,
          errorLog: @escaping @Sendable (String) -> Void) {
-        self.trie = trie
+        self.root = root
         self.middleware = middleware
         self.hasSyncRoutes = hasSyncRoutes
         let sync = middleware.compactMap { $0 as? any HTTPSyncMiddleware }
