@@ -13,7 +13,7 @@ public struct RouterResponder: HTTPResponder {
     /// The route for `request` (nil: 404/405), its node (nil: 404) and the context with its parameters.
     private func resolve(_ request: HTTPRequest) -> (RouteTrie.Route?, RouteTrie.Node?, RequestContext) {
         var context = RequestContext(requestID: RequestID.resolve(request.headers["x-request-id"]))
-        let match = RouteTrie.match(request.path, in: root)
+        let match = RouteTrie.match(request.routingPath, in: root)
         var endpoint: RouteTrie.Route?
         if let match {
             endpoint = match.node.routes[request.method]

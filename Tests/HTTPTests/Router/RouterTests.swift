@@ -133,6 +133,13 @@ import Testing
         #expect(!line.contains("tok123") && !line.contains("sekrit"))
     }
 
+    @Test(arguments: ["/", "/a/b", "/a/b?x=1", "/a#frag", "/a?x=1#f", "/?", "//x", "http://h.example/p/q?z=1",
+                      "http://h.example", "https://h.example:8443/p#f", "*", "h.example:443", "", "/é/%20?ü"])
+    func routingPathEqualsPath(_ target: String) {
+        let request = HTTPRequest(method: "GET", target: target)
+        #expect(request.routingPath == request.path)
+    }
+
     @Test func requestIDSanity() {
         #expect(RequestID.isSane("abc-DEF_1.2"))
         #expect(!RequestID.isSane(""))

@@ -44,7 +44,7 @@ public struct AccessLogMiddleware: HTTPSyncMiddleware {
 
     /// The path plus the query with secret-looking values replaced.
     static func loggablePath(_ request: HTTPRequest) -> String {
-        let path = String(request.path)
+        let path = String(request.routingPath)
         guard let query = request.queryString, !query.isEmpty else { return path }
         let parts = query.split(separator: "&").map { part -> String in
             guard let eq = part.firstIndex(of: "=") else { return String(part) }
