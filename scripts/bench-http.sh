@@ -9,7 +9,9 @@
 # The machine is shared, so each comparison runs ROUNDS times (default 3) after a warm-up, alternating
 # (node, nginx, nginx, node, ...) so slow moments hit both; each round prints the load average, and the
 # summary compares best-of and median req/s. Log files are emptied after every round.
-# Usage: [ROUNDS=3] [LOGS=both|on|off] scripts/bench-http.sh [duration=10s] [connections=64]
+# nginx writes each access log line with its own write(2) (its default); the node's log writer batches
+# lines on its own thread. NGINX_LOG_BUFFER=64k gives nginx its own batching (`buffer=64k flush=1s`).
+# Usage: [ROUNDS=3] [LOGS=both|on|off] [NGINX_LOG_BUFFER=size] scripts/bench-http.sh [duration=10s] [connections=64]
 #        [ROUNDS=3] scripts/bench-http.sh httpbench [duration] [connections]  (HTTPBench: the HTTP library
 #                   alone, one sync route, no middleware, against nginx without access log)
 #        scripts/bench-http.sh idle-ws [count=10000]   (idle WebSocket connections: RSS and request latency)
@@ -91,6 +93,8 @@ logs=${LOGS:-both}
 case "$logs" in both|on|off) ;; *) die "LOGS must be both, on or off" ;; esac
 nginx_port=18181          # nginx without access log
 nginx_logged_port=18183   # nginx with a JSON access log line per request
+nginx_log_options=""
+[ -n "${NGINX_LOG_BUFFER:-}" ] && nginx_log_options=" buffer=$NGINX_LOG_BUFFER flush=1s"
 work=$(mktemp -d /tmp/bench-http.XXXXXX)
 chmod 755 "$work"         # PostgreSQL runs as `postgres` and must reach its folder inside
 ours_pid=""
@@ -114,7 +118,7 @@ trap 'exit 130' INT TERM
 
 # nginx_start BODY: one nginx (2 workers) answering BODY as application/json on /healthz, keep-alive
 # without a request cap, on two ports: without access log, and with one JSON line per request (the
-# fields of the node's access log line) to a file in the temp dir, unbuffered like the node's writer.
+# fields of the node's access log line) to a file in the temp dir.
 nginx_start() {
     mkdir -p "$work/logs"
     cat > "$work/nginx.conf" <<CONF
@@ -135,7 +139,7 @@ http {
     }
     server {
         listen 127.0.0.1:$nginx_logged_port;
-        access_log $work/logs/access.log node;
+        access_log $work/logs/access.log node$nginx_log_options;
         location = /healthz { default_type application/json; return 200 '$1'; }
     }
 }
@@ -235,7 +239,7 @@ if [ "$logs" != off ]; then
     sleep 0.2
     [ "$(request_lines "$work/node.log")" -gt 0 ] || die "the node wrote no access log line"
     [ "$(request_lines "$work/logs/access.log")" -gt 0 ] || die "nginx wrote no access log line"
-    compare "logged: node access log as shipped vs nginx access log to a file" node "$node_port" \
+    compare "logged: node access log as shipped vs nginx access log to a file${nginx_log_options:+ ($nginx_log_options)}" node "$node_port" \
         "$nginx_logged_port" "$work/node.log" "$work/logs/access.log"
     stop_ours
 fi

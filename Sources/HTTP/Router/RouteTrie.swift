@@ -80,6 +80,30 @@ struct RouteTrie: Sendable {
         }
     }
 
+    /// Every node with routes that is reached through literal segments only, by its normalized path
+    /// (`/a/b`, `/` for the root): such a path matches that node whatever else the trie holds (literals
+    /// are tried first at every level), so one dictionary lookup can replace the walk.
+    static func literalPaths(_ root: Node) -> [String: Node] {
+        var paths: [String: Node] = [:]
+        func visit(_ node: Node, _ prefix: String) {
+            if !node.routes.isEmpty { paths[prefix.isEmpty ? "/" : prefix] = node }
+            for (segment, child) in node.literals { visit(child, prefix + "/" + segment) }
+        }
+        visit(root, "")
+        return paths
+    }
+
+    /// The node for `path` from `literalPaths`, or nil to walk the trie: one trailing slash is dropped
+    /// as `match` does; a path with an empty segment is never a key (keys have none), as `match` refuses it.
+    static func literalMatch(_ path: Substring, in paths: [String: Node]) -> Node? {
+        var key = path
+        if key.utf8.count > 1, key.utf8.last == UInt8(ascii: "/") {
+            key = key.dropLast()
+            if key.utf8.last == UInt8(ascii: "/") { return nil }   // `//` at the end: an empty segment
+        }
+        return paths[String(key)]
+    }
+
     /// The node whose routes match `path`, and the raw values of its parameter segments in order.
     /// A path with an empty segment (`//x`, `/a//b`, `/a//`) is a different resource, not an alias (a
     /// proxy or an auth rule keyed on the exact path would otherwise disagree with us), so it matches

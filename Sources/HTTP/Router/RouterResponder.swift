@@ -2,6 +2,8 @@
 /// every thrown error into a JSON response at the boundary where it was thrown.
 public struct RouterResponder: HTTPResponder {
     let root: RouteTrie.Node
+    /// Routes without parameters by exact path: most requests resolve with one lookup.
+    let literalPaths: [String: RouteTrie.Node]
     let middleware: [any HTTPMiddleware]
 
     /// Whether any route was registered with `onSync`; without one the sync path is skipped at once.
@@ -13,7 +15,9 @@ public struct RouterResponder: HTTPResponder {
     /// The route for `request` (nil: 404/405), its node (nil: 404) and the context with its parameters.
     private func resolve(_ request: HTTPRequest) -> (RouteTrie.Route?, RouteTrie.Node?, RequestContext) {
         var context = RequestContext(requestID: RequestID.resolve(request.headers["x-request-id"]))
-        let match = RouteTrie.match(request.routingPath, in: root)
+        let path = request.routingPath
+        let match = RouteTrie.literalMatch(path, in: literalPaths).map { (node: $0, values: [Substring]()) }
+            ?? RouteTrie.match(path, in: root)
         var endpoint: RouteTrie.Route?
         if let match {
             endpoint = match.node.routes[request.method]
@@ -31,6 +35,7 @@ public struct RouterResponder: HTTPResponder {
     init(root: RouteTrie.Node, middleware: [any HTTPMiddleware], hasSyncRoutes: Bool,
          errorLog: @escaping @Sendable (String) -> Void) {
         self.root = root
+        literalPaths = RouteTrie.literalPaths(root)
         self.middleware = middleware
         self.hasSyncRoutes = hasSyncRoutes
         let sync = middleware.compactMap { $0 as? any HTTPSyncMiddleware }
