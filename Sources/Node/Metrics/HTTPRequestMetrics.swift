@@ -40,9 +40,12 @@ final class HTTPRequestMetrics: Sendable {
         return series
     }
 
-    /// Methods kept as a label value; any other token a client sends counts as "other", so clients
-    /// cannot grow the series set.
+    /// Methods kept as a label value (`NodeMetrics.knownMethods`); any other token a client sends counts
+    /// as "other", so clients cannot grow the series set. Compared, not hashed: this runs per request.
     static func methodLabel(_ method: String) -> String {
-        NodeMetrics.knownMethods.contains(method) ? method : "other"
+        switch method {
+        case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS": return method
+        default: return "other"
+        }
     }
 }

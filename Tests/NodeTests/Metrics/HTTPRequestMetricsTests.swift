@@ -30,4 +30,9 @@ import Testing
         #expect(text.contains("coordinator_http_request_duration_seconds_sum{route=\"/healthz\"} 0.023\n"))
         #expect(!text.contains("BREW"))
     }
+
+    @Test func methodLabelsAreTheKnownMethodsOrOther() {
+        for method in NodeMetrics.knownMethods { #expect(HTTPRequestMetrics.methodLabel(method) == method) }
+        for method in ["get", "BREW", "", "GETX", "CONNECT"] { #expect(HTTPRequestMetrics.methodLabel(method) == "other") }
+    }
 }
