@@ -58,6 +58,12 @@ public enum LogLine {
     /// `text` as a JSON string onto bytes: plain text is copied as it is, anything else escaped.
     static func appendString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        appendContents(text, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// The inside of a JSON string (no quotes), for writers that keep the quotes in fixed fragments.
+    static func appendContents(_ text: String, to out: inout [UInt8]) {
         let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { utf8 in
             guard utf8.allSatisfy(isPlain) else { return false }
             out.append(contentsOf: utf8)
@@ -68,7 +74,6 @@ public enum LogLine {
             appendEscaped(text, to: &escaped)
             out.append(contentsOf: escaped.utf8)
         }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// A byte that JSON strings carry unescaped (UTF-8 continuation and lead bytes included).

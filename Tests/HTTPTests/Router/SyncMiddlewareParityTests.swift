@@ -87,6 +87,35 @@ import Testing
         #expect(logged[0].hasSuffix(#","requestId":"req-GET-25","remote":"127.0.0.1:5000"}"#))
     }
 
+    /// The access log's hand-laid line is exactly `LogLine.json` of its fields, escapes included.
+    @Test func accessLogLineIsTheJSONOfItsFields() async {
+        let lines = Mutex<[String]>([])
+        var router = Self.router()
+        router.use(AccessLogMiddleware { line in lines.withLock { $0.append(line) } })
+        let responder = router.build()
+        var quoted = HTTPRequest(method: "GET", target: "/ok/\"q\\é\u{01}?token=x&a=\"", headers: ["X-Request-Id": "id-1"])
+        quoted.remoteAddress = "[::1]:80"
+        let plain = HTTPRequest(method: "PATCH", target: "/missing", headers: ["X-Request-Id": "id-2"])
+        for request in [quoted, plain] { _ = responder.respondSynchronously(to: request) }
+        let logged = lines.withLock { $0 }
+        #expect(logged.count == 2)
+        for (line, request) in zip(logged, [quoted, plain]) {
+            let duration = line.range(of: #""durationMs":"#).flatMap { start in
+                line[start.upperBound...].split(separator: ",").first.flatMap { Double($0) }
+            }
+            var fields: [(String, LogLine.Value)] = [
+                ("msg", .string("request")), ("method", .string(request.method)),
+                ("path", .string(AccessLogMiddleware.loggablePath(request))),
+                ("route", .string(request.method == "GET" ? "/ok/:id" : "unmatched")),
+                ("status", .int(request.method == "GET" ? 200 : 404)), ("durationMs", .double(duration ?? -1)),
+                ("requestId", .string(request.headers["x-request-id"] ?? "")),
+            ]
+            if let remote = request.remoteAddress { fields.append(("remote", .string(remote))) }
+            #expect(line == LogLine.json(fields))
+        }
+        #expect(logged[0].contains(#""path":"/ok/\"q\\é\u0001?token=REDACTED&a=\"""#))
+    }
+
     @Test func metricsObserveTheSameOnBothPaths() async {
         let seen = Mutex<[MetricsMiddleware.Observation]>([])
         var router = Self.router()

@@ -25,21 +25,45 @@ public struct AccessLogMiddleware: HTTPSyncMiddleware {
         return response
     }
 
-    /// The one place the line is built, for both paths.
+    /// The one place the line is built, for both paths: the JSON that `LogLine.json` would write for
+    /// these fields in this order, with the keys and quotes in fixed fragments (this runs per request).
     private func log(_ request: HTTPRequest, _ context: RequestContext, _ response: HTTPResponse) {
         let elapsed = context.elapsed
         let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
+        let durationMs = (milliseconds * 1_000).rounded() / 1_000
         let path = Self.loggablePath(request)
-        var line = LogLine.Builder(capacity: 160 + path.utf8.count)
-        line.add("msg", .string("request"))
-        line.add("method", .string(request.method))
-        line.add("path", .string(path))
-        line.add("route", .string(context.routePattern ?? "unmatched"))
-        line.add("status", .int(response.status))
-        line.add("durationMs", .double((milliseconds * 1_000).rounded() / 1_000))
-        line.add("requestId", .string(context.requestID))
-        if let remote = request.remoteAddress { line.add("remote", .string(remote)) }
-        sink(line.finish())
+        var line: [UInt8] = []
+        line.reserveCapacity(200 + path.utf8.count)
+        line.append(contentsOf: Fragment.method)
+        LogLine.appendContents(request.method, to: &line)
+        line.append(contentsOf: Fragment.path)
+        LogLine.appendContents(path, to: &line)
+        line.append(contentsOf: Fragment.route)
+        LogLine.appendContents(context.routePattern ?? "unmatched", to: &line)
+        line.append(contentsOf: Fragment.status)
+        line.append(contentsOf: String(response.status).utf8)
+        line.append(contentsOf: Fragment.duration)
+        line.append(contentsOf: (durationMs.isFinite ? String(durationMs) : "null").utf8)
+        line.append(contentsOf: Fragment.requestID)
+        LogLine.appendContents(context.requestID, to: &line)
+        if let remote = request.remoteAddress {
+            line.append(contentsOf: Fragment.remote)
+            LogLine.appendContents(remote, to: &line)
+        }
+        line.append(contentsOf: Fragment.end)
+        sink(String(decoding: line, as: UTF8.self))
+    }
+
+    /// The fixed parts of the line, between its values.
+    private enum Fragment {
+        static let method = Array(#"{"msg":"request","method":""#.utf8)
+        static let path = Array(#"","path":""#.utf8)
+        static let route = Array(#"","route":""#.utf8)
+        static let status = Array(#"","status":"#.utf8)
+        static let duration = Array(#","durationMs":"#.utf8)
+        static let requestID = Array(#","requestId":""#.utf8)
+        static let remote = Array(#"","remote":""#.utf8)
+        static let end = Array(#""}"#.utf8)
     }
 
     /// The path plus the query with secret-looking values replaced.
