@@ -8,7 +8,9 @@
 #   unlogged  the node with COORD_ACCESS_LOG=off against nginx with `access_log off`.
 # The machine is shared, so each comparison runs ROUNDS times (default 3) after a warm-up, alternating
 # (node, nginx, nginx, node, ...) so slow moments hit both; each round prints the load average, and the
-# summary compares best-of and median req/s. Log files are emptied after every round.
+# summary compares best-of and median req/s. Each round also prints the server's CPU time per request
+# (user + system, all its threads or workers, from /proc): steadier than req/s on a shared machine.
+# Log files are emptied after every round.
 # nginx writes each access log line with its own write(2) (its default); the node's log writer batches
 # lines on its own thread. NGINX_LOG_BUFFER=64k gives nginx its own batching (`buffer=64k flush=1s`).
 # Usage: [ROUNDS=3] [LOGS=both|on|off] [NGINX_LOG_BUFFER=size] scripts/bench-http.sh [duration=10s] [connections=64]
@@ -153,6 +155,9 @@ run() { wrk -t2 -c"$connections" -d"$1" --latency "http://127.0.0.1:$2/healthz";
 best() { tr ' ' '\n' | grep -v '^$' | sort -g | tail -1; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# cpu_ticks PID...: user + system clock ticks (1/100 s) the processes used so far, all threads.
+cpu_ticks() { local total=0 pid; for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done; echo "$total"; }
+side_pids() { if [ "$1" = nginx ]; then pgrep -P "$(cat "$work/nginx.pid")" | tr '\n' ' '; else echo "$ours_pid"; fi; }
 truncate_logs() { for f in "$@"; do [ -f "$f" ] && : > "$f"; done; return 0; }
 
 # compare LABEL OURS_NAME OURS_PORT NGINX_PORT LOGFILE...: warm-up, alternating rounds, summary;
@@ -160,20 +165,26 @@ truncate_logs() { for f in "$@"; do [ -f "$f" ] && : > "$f"; done; return 0; }
 compare() {
     local label=$1 name=$2 ours=$3 theirs=$4
     shift 4
-    local logfiles=("$@") ours_all="" nginx_all="" round
+    local logfiles=("$@") ours_all="" nginx_all="" ours_cpu="" nginx_cpu="" round
     run 3s "$ours" >/dev/null 2>&1 || true     # warm-up (page faults, TCP, caches)
     run 3s "$theirs" >/dev/null 2>&1 || true
     truncate_logs "${logfiles[@]}"
     echo "== $label: wrk -t2 -c$connections -d$duration, GET /healthz ($(printf %s "$body" | wc -c) byte body), $rounds rounds"
     one() {   # one NAME PORT: runs wrk once, prints a line, appends req/s to that side's list
-        local out rps_value p99_value
+        local out rps_value p99_value pids before after requests cpu
+        pids=$(side_pids "$1")
+        before=$(cpu_ticks $pids)
         out=$(run "$duration" "$2")
+        after=$(cpu_ticks $pids)
         rps_value=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
         p99_value=$(echo "$out" | awk '$1 == "99%" {print $2}')
-        printf 'round %d %-6s %12s req/s   p99 %-9s load %s\n' "$round" "$1" "$rps_value" "$p99_value" \
-            "$(cut -d' ' -f1 /proc/loadavg)"
+        requests=$(echo "$out" | awk '/requests in/ {print $1}')
+        cpu=$(awk -v t=$((after - before)) -v n="$requests" 'BEGIN { printf "%.1f", t * 10000 / n }')
+        printf 'round %d %-6s %12s req/s   p99 %-9s server cpu %5s us/req   load %s\n' "$round" "$1" "$rps_value" \
+            "$p99_value" "$cpu" "$(cut -d' ' -f1 /proc/loadavg)"
         echo "$out" | grep -E "Non-2xx|Socket errors" || true
-        if [ "$1" = nginx ]; then nginx_all="$nginx_all $rps_value"; else ours_all="$ours_all $rps_value"; fi
+        if [ "$1" = nginx ]; then nginx_all="$nginx_all $rps_value"; nginx_cpu="$nginx_cpu $cpu"
+        else ours_all="$ours_all $rps_value"; ours_cpu="$ours_cpu $cpu"; fi
         truncate_logs "${logfiles[@]}"
     }
     for round in $(seq 1 "$rounds"); do
@@ -186,6 +197,10 @@ compare() {
     printf '%-8s best %12s   median %12s req/s\n' "$name" "$ours_best" "$ours_median" nginx "$nginx_best" "$nginx_median"
     echo "ratio $name/nginx ($label): best-of $(ratio "$ours_best" "$nginx_best"), median $(ratio "$ours_median" "$nginx_median")" \
         "(load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+    local ours_cpu_median nginx_cpu_median
+    ours_cpu_median=$(echo "$ours_cpu" | median); nginx_cpu_median=$(echo "$nginx_cpu" | median)
+    echo "server cpu per request, median: $name $ours_cpu_median us, nginx $nginx_cpu_median us" \
+        "(nginx/$name $(ratio "$nginx_cpu_median" "$ours_cpu_median"))"
 }
 
 cd "$root"
@@ -237,9 +252,10 @@ if [ "$logs" != off ]; then
     curl -fsS -o /dev/null "http://127.0.0.1:$node_port/healthz"
     curl -fsS -o /dev/null "http://127.0.0.1:$nginx_logged_port/healthz"
     sleep 0.2
+    [ -n "$nginx_log_options" ] && sleep 1.2   # a buffered nginx log is flushed within flush=1s
     [ "$(request_lines "$work/node.log")" -gt 0 ] || die "the node wrote no access log line"
     [ "$(request_lines "$work/logs/access.log")" -gt 0 ] || die "nginx wrote no access log line"
-    compare "logged: node access log as shipped vs nginx access log to a file${nginx_log_options:+ ($nginx_log_options)}" node "$node_port" \
+    compare "logged: node access log as shipped vs nginx access log to a file${NGINX_LOG_BUFFER:+ (nginx buffer=$NGINX_LOG_BUFFER flush=1s)}" node "$node_port" \
         "$nginx_logged_port" "$work/node.log" "$work/logs/access.log"
     stop_ours
 fi
