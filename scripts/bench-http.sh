@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
-# Benchmark (not a test): our HTTP server (HTTPBench, release build) against nginx serving the same
-# small response, both under `wrk -t2 -c64 -d10s` in the same run. The machine is shared, so both
-# sides run ROUNDS times (default 3), alternating (ours, nginx, nginx, ours, ...) so slow moments hit
-# both; each round prints the load average, and the summary compares best-of and median req/s.
-# Usage: [ROUNDS=3] scripts/bench-http.sh [duration=10s] [connections=64]
+# Benchmark (not a test): `GET /healthz` of a real coordinator node (release build, 2 event loops, its
+# own throwaway Redis and PostgreSQL, every middleware as shipped) against nginx returning the same
+# body with the same Content-Type, both under `wrk -t2 -c64 -d10s` on this machine in the same run.
+# Like for like, in two comparisons, each labelled in the output:
+#   logged    the node as shipped (one JSON access log line per request, stderr to a file in the temp
+#             dir) against nginx writing a JSON access log line per request to a file in the temp dir;
+#   unlogged  the node with COORD_ACCESS_LOG=off against nginx with `access_log off`.
+# The machine is shared, so each comparison runs ROUNDS times (default 3) after a warm-up, alternating
+# (node, nginx, nginx, node, ...) so slow moments hit both; each round prints the load average, and the
+# summary compares best-of and median req/s. Each round also prints the server's CPU time per request
+# (user + system, all its threads or workers, from /proc): steadier than req/s on a shared machine.
+# Log files are emptied after every round.
+# nginx writes each access log line with its own write(2) (its default); the node's log writer batches
+# lines on its own thread. NGINX_LOG_BUFFER=64k gives nginx its own batching (`buffer=64k flush=1s`).
+# Usage: [ROUNDS=3] [LOGS=both|on|off] [NGINX_LOG_BUFFER=size] scripts/bench-http.sh [duration=10s] [connections=64]
+#        [ROUNDS=3] scripts/bench-http.sh httpbench [duration] [connections]  (HTTPBench: the HTTP library
+#                   alone, one sync route, no middleware, against nginx without access log)
 #        scripts/bench-http.sh idle-ws [count=10000]   (idle WebSocket connections: RSS and request latency)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/lib/common.sh"
 if [ "${1:-}" = "idle-ws" ]; then
     exec "$root/scripts/bench-http.sh" __idle_ws "${2:-10000}"
 fi
@@ -72,27 +85,45 @@ PY
     echo "server RSS after closing: $(rss)"
     exit 0
 fi
+
+mode=node
+if [ "${1:-}" = "httpbench" ]; then mode=httpbench; shift; fi
 duration=${1:-10s}
 connections=${2:-64}
-ours_port=18180
-nginx_port=18181
+rounds=${ROUNDS:-3}
+logs=${LOGS:-both}
+case "$logs" in both|on|off) ;; *) die "LOGS must be both, on or off" ;; esac
+nginx_port=18181          # nginx without access log
+nginx_logged_port=18183   # nginx with a JSON access log line per request
+nginx_log_options=""
+[ -n "${NGINX_LOG_BUFFER:-}" ] && nginx_log_options=" buffer=$NGINX_LOG_BUFFER flush=1s"
 work=$(mktemp -d /tmp/bench-http.XXXXXX)
+chmod 755 "$work"         # PostgreSQL runs as `postgres` and must reach its folder inside
 ours_pid=""
 nginx_started=""
+services_started=""
+stop_ours() {
+    if [ -n "$ours_pid" ]; then
+        kill "$ours_pid" 2>/dev/null || true
+        wait "$ours_pid" 2>/dev/null || true
+        ours_pid=""
+    fi
+}
 cleanup() {
-    [ -n "$ours_pid" ] && kill "$ours_pid" 2>/dev/null && wait "$ours_pid" 2>/dev/null || true
+    stop_ours
     [ -n "$nginx_started" ] && nginx -p "$work" -c "$work/nginx.conf" -s stop 2>/dev/null || true
+    if [ -n "$services_started" ]; then stop_redis "$work/redis"; stop_postgres "$work/pg"; fi
     rm -rf "$work"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-cd "$root"
-swift build -c release --product HTTPBench >/dev/null
-body='{"status":"ok"}'
-
-# nginx: same body, same Content-Type, keep-alive without a request cap, no access log.
-mkdir -p "$work/logs"
-cat > "$work/nginx.conf" <<CONF
+# nginx_start BODY: one nginx (2 workers) answering BODY as application/json on /healthz, keep-alive
+# without a request cap, on two ports: without access log, and with one JSON line per request (the
+# fields of the node's access log line) to a file in the temp dir.
+nginx_start() {
+    mkdir -p "$work/logs"
+    cat > "$work/nginx.conf" <<CONF
 worker_processes 2;
 pid $work/nginx.pid;
 error_log $work/logs/error.log warn;
@@ -101,54 +132,138 @@ http {
     access_log off;
     keepalive_requests 1000000;
     keepalive_timeout 120s;
+    log_format node escape=json '{"msg":"request","method":"\$request_method","path":"\$request_uri",'
+        '"route":"\$uri","status":\$status,"durationMs":\$request_time,"requestId":"\$request_id",'
+        '"remote":"\$remote_addr:\$remote_port"}';
     server {
         listen 127.0.0.1:$nginx_port;
-        location = /healthz {
-            default_type application/json;
-            return 200 '$body';
-        }
+        location = /healthz { default_type application/json; return 200 '$1'; }
+    }
+    server {
+        listen 127.0.0.1:$nginx_logged_port;
+        access_log $work/logs/access.log node$nginx_log_options;
+        location = /healthz { default_type application/json; return 200 '$1'; }
     }
 }
 CONF
-nginx -p "$work" -c "$work/nginx.conf"
-nginx_started=1
-
-"$root/.build/release/HTTPBench" "$ours_port" 2 2>"$work/ours.log" &
-ours_pid=$!
-for _ in $(seq 1 50); do
-    curl -fsS "http://127.0.0.1:$ours_port/healthz" >/dev/null 2>&1 && curl -fsS "http://127.0.0.1:$nginx_port/healthz" >/dev/null 2>&1 && break
-    sleep 0.1
-done
-[ "$(curl -fsS "http://127.0.0.1:$ours_port/healthz")" = "$body" ] || { echo "our server did not answer"; exit 1; }
-[ "$(curl -fsS "http://127.0.0.1:$nginx_port/healthz")" = "$body" ] || { echo "nginx did not answer"; exit 1; }
-
-run() { wrk -t2 -c"$connections" -d"$duration" --latency "http://127.0.0.1:$1/healthz"; }
-rps() { awk '/Requests\/sec/ {print $2}'; }
-p99() { awk '$1 == "99%" {print $2}'; }
-
-run "$ours_port" >/dev/null 2>&1 || true   # warm-up (page faults, TCP)
-run "$nginx_port" >/dev/null 2>&1 || true
-rounds=${ROUNDS:-3}
-ours_all=""; nginx_all=""
-echo "wrk -t2 -c$connections -d$duration, GET /healthz ($(printf %s "$body" | wc -c) byte body), $rounds rounds"
-one() {   # one() name port: runs wrk once, prints a line, appends req/s to the name's list
-    local out rps_value p99_value
-    out=$(run "$2")
-    rps_value=$(echo "$out" | rps); p99_value=$(echo "$out" | p99)
-    printf 'round %d %-6s %12s req/s   p99 %-9s load %s\n' "$round" "$1" "$rps_value" "$p99_value" \
-        "$(cut -d' ' -f1 /proc/loadavg)"
-    echo "$out" | grep -E "Non-2xx|Socket errors" || true
-    if [ "$1" = ours ]; then ours_all="$ours_all $rps_value"; else nginx_all="$nginx_all $rps_value"; fi
+    nginx -p "$work" -c "$work/nginx.conf"
+    nginx_started=1
+    wait_http "http://127.0.0.1:$nginx_port/healthz" 10 || die "nginx did not answer"
 }
-for round in $(seq 1 "$rounds"); do
-    if [ $((round % 2)) -eq 1 ]; then one ours "$ours_port"; one nginx "$nginx_port"
-    else one nginx "$nginx_port"; one ours "$ours_port"; fi
-done
+
+run() { wrk -t2 -c"$connections" -d"$1" --latency "http://127.0.0.1:$2/healthz"; }
 best() { tr ' ' '\n' | grep -v '^$' | sort -g | tail -1; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ours_best=$(echo "$ours_all" | best); nginx_best=$(echo "$nginx_all" | best)
-ours_median=$(echo "$ours_all" | median); nginx_median=$(echo "$nginx_all" | median)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-printf '%-8s best %12s   median %12s req/s\n' ours "$ours_best" "$ours_median" nginx "$nginx_best" "$nginx_median"
-echo "ratio ours/nginx: best-of $(ratio "$ours_best" "$nginx_best"), median $(ratio "$ours_median" "$nginx_median")" \
-    "(load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+# cpu_ticks PID...: user + system clock ticks (1/100 s) the processes used so far, all threads.
+cpu_ticks() { local total=0 pid; for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done; echo "$total"; }
+side_pids() { if [ "$1" = nginx ]; then pgrep -P "$(cat "$work/nginx.pid")" | tr '\n' ' '; else echo "$ours_pid"; fi; }
+truncate_logs() { for f in "$@"; do [ -f "$f" ] && : > "$f"; done; return 0; }
+
+# compare LABEL OURS_NAME OURS_PORT NGINX_PORT LOGFILE...: warm-up, alternating rounds, summary;
+# the log files are emptied after each run so they stay small.
+compare() {
+    local label=$1 name=$2 ours=$3 theirs=$4
+    shift 4
+    local logfiles=("$@") ours_all="" nginx_all="" ours_cpu="" nginx_cpu="" round
+    run 3s "$ours" >/dev/null 2>&1 || true     # warm-up (page faults, TCP, caches)
+    run 3s "$theirs" >/dev/null 2>&1 || true
+    truncate_logs "${logfiles[@]}"
+    echo "== $label: wrk -t2 -c$connections -d$duration, GET /healthz ($(printf %s "$body" | wc -c) byte body), $rounds rounds"
+    one() {   # one NAME PORT: runs wrk once, prints a line, appends req/s to that side's list
+        local out rps_value p99_value pids before after requests cpu
+        pids=$(side_pids "$1")
+        before=$(cpu_ticks $pids)
+        out=$(run "$duration" "$2")
+        after=$(cpu_ticks $pids)
+        rps_value=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+        p99_value=$(echo "$out" | awk '$1 == "99%" {print $2}')
+        requests=$(echo "$out" | awk '/requests in/ {print $1}')
+        cpu=$(awk -v t=$((after - before)) -v n="$requests" 'BEGIN { printf "%.1f", t * 10000 / n }')
+        printf 'round %d %-6s %12s req/s   p99 %-9s server cpu %5s us/req   load %s\n' "$round" "$1" "$rps_value" \
+            "$p99_value" "$cpu" "$(cut -d' ' -f1 /proc/loadavg)"
+        echo "$out" | grep -E "Non-2xx|Socket errors" || true
+        if [ "$1" = nginx ]; then nginx_all="$nginx_all $rps_value"; nginx_cpu="$nginx_cpu $cpu"
+        else ours_all="$ours_all $rps_value"; ours_cpu="$ours_cpu $cpu"; fi
+        truncate_logs "${logfiles[@]}"
+    }
+    for round in $(seq 1 "$rounds"); do
+        if [ $((round % 2)) -eq 1 ]; then one "$name" "$ours"; one nginx "$theirs"
+        else one nginx "$theirs"; one "$name" "$ours"; fi
+    done
+    local ours_best nginx_best ours_median nginx_median
+    ours_best=$(echo "$ours_all" | best); nginx_best=$(echo "$nginx_all" | best)
+    ours_median=$(echo "$ours_all" | median); nginx_median=$(echo "$nginx_all" | median)
+    printf '%-8s best %12s   median %12s req/s\n' "$name" "$ours_best" "$ours_median" nginx "$nginx_best" "$nginx_median"
+    echo "ratio $name/nginx ($label): best-of $(ratio "$ours_best" "$nginx_best"), median $(ratio "$ours_median" "$nginx_median")" \
+        "(load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+    local ours_cpu_median nginx_cpu_median
+    ours_cpu_median=$(echo "$ours_cpu" | median); nginx_cpu_median=$(echo "$nginx_cpu" | median)
+    echo "server cpu per request, median: $name $ours_cpu_median us, nginx $nginx_cpu_median us" \
+        "(nginx/$name $(ratio "$nginx_cpu_median" "$ours_cpu_median"))"
+}
+
+cd "$root"
+if [ "$mode" = httpbench ]; then
+    ours_port=18180
+    swift build -c release --product HTTPBench >/dev/null
+    body='{"status":"ok"}'
+    nginx_start "$body"
+    "$root/.build/release/HTTPBench" "$ours_port" 2 2>"$work/ours.log" &
+    ours_pid=$!
+    wait_http "http://127.0.0.1:$ours_port/healthz" 10 || die "HTTPBench did not answer"
+    [ "$(curl -fsS "http://127.0.0.1:$ours_port/healthz")" = "$body" ] || die "HTTPBench answered another body"
+    compare "HTTPBench, no access logs" ours "$ours_port" "$nginx_port"
+    exit 0
+fi
+
+swift build -c release --product coordinator >/dev/null
+redis_port=$(free_port)
+start_redis "$work/redis" "$redis_port"
+services_started=1
+pg_port=$(free_port)
+PG_FSYNC=off start_postgres "$work/pg" "$pg_port"
+node_port=$(free_port)
+body=""
+
+# start_node ACCESS_LOG(on|off): the release node with 2 event loops, stderr (its logs) to a file.
+start_node() {
+    : > "$work/node.log"
+    env -i PATH="$PATH" COORD_HTTP_PORT="$node_port" COORD_NODE_ID=bench-node COORD_EVENT_LOOPS=2 \
+        COORD_REDIS_URL="redis://127.0.0.1:$redis_port" \
+        COORD_DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/postgres" \
+        COORD_JWT_SECRET="bench-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+        COORD_MIGRATIONS_DIR="$root/migrations" COORD_ACCESS_LOG="$1" \
+        "$root/.build/release/coordinator" serve >>"$work/node.log" 2>&1 &
+    ours_pid=$!
+    wait_http "http://127.0.0.1:$node_port/readyz" 60 || { tail -5 "$work/node.log" >&2; die "the node never became ready"; }
+    body=$(curl -fsS "http://127.0.0.1:$node_port/healthz")
+    [ -n "$nginx_started" ] || nginx_start "$body"
+    [ "$(curl -fsS "http://127.0.0.1:$nginx_port/healthz")" = "$body" ] || die "nginx answered another body"
+    [ "$(curl -fsS -o /dev/null -w '%{content_type}' "http://127.0.0.1:$node_port/healthz")" = application/json ] \
+        || die "the node's /healthz is not application/json"
+}
+
+# request_lines FILE: access log lines in FILE (a check that logging is really on or off).
+request_lines() { grep -c '"msg":"request"' "$1" || true; }
+
+if [ "$logs" != off ]; then
+    start_node on
+    curl -fsS -o /dev/null "http://127.0.0.1:$node_port/healthz"
+    curl -fsS -o /dev/null "http://127.0.0.1:$nginx_logged_port/healthz"
+    sleep 0.2
+    [ -n "$nginx_log_options" ] && sleep 1.2   # a buffered nginx log is flushed within flush=1s
+    [ "$(request_lines "$work/node.log")" -gt 0 ] || die "the node wrote no access log line"
+    [ "$(request_lines "$work/logs/access.log")" -gt 0 ] || die "nginx wrote no access log line"
+    compare "logged: node access log as shipped vs nginx access log to a file${NGINX_LOG_BUFFER:+ (nginx buffer=$NGINX_LOG_BUFFER flush=1s)}" node "$node_port" \
+        "$nginx_logged_port" "$work/node.log" "$work/logs/access.log"
+    stop_ours
+fi
+if [ "$logs" != on ]; then
+    start_node off
+    curl -fsS -o /dev/null "http://127.0.0.1:$node_port/healthz"
+    sleep 0.2
+    [ "$(request_lines "$work/node.log")" -eq 0 ] || die "COORD_ACCESS_LOG=off still wrote access log lines"
+    compare "unlogged: node COORD_ACCESS_LOG=off vs nginx access_log off" node "$node_port" "$nginx_port" "$work/node.log"
+    stop_ours
+fi

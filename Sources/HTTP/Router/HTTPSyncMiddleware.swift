@@ -5,12 +5,13 @@ public protocol HTTPSyncMiddleware: HTTPMiddleware {
     func handleSync(_ request: HTTPRequest, context: RequestContext, next: HTTPSyncNext) throws -> HTTPResponse
 }
 
-/// The rest of a synchronous chain; never throws (errors are already responses). Valid only during the
-/// `handleSync` call it is passed to (it wraps a non-escaping closure): do not store it.
+/// The rest of a synchronous chain; never throws (errors are already responses). Meant for the
+/// `handleSync` call it is passed to: do not store it.
 public struct HTTPSyncNext {
-    let run: (HTTPRequest, RequestContext) -> HTTPResponse
+    let pass: SyncPass
+    let index: Int
 
     public func callAsFunction(_ request: HTTPRequest, _ context: RequestContext) -> HTTPResponse {
-        run(request, context)
+        pass.run(index, request, context)
     }
 }

@@ -1,23 +1,46 @@
 /// A path trie: literal segments, one `:param` child per node (literals win, with backtracking),
-/// and per node the routes by method. Built once, then only read.
+/// and per node the routes by method. Built as values (`Draft`), then frozen into shared immutable
+/// `Node`s for matching.
 struct RouteTrie: Sendable {
-    /// A handler with the pattern and parameter names it was registered with.
-    struct Route: Sendable {
+    /// A handler with the pattern and parameter names it was registered with; an object, so a matched
+    /// route travels through a request as one reference.
+    final class Route: Sendable {
         let pattern: String
         let parameterNames: [String]
         let handler: HTTPHandler
-        /// Set for routes registered with `sync:`; lets the server answer without creating a `Task`.
+        /// Set for routes registered with `onSync`; lets the server answer without creating a `Task`.
         let syncHandler: HTTPSyncHandler?
+
+        init(pattern: String, parameterNames: [String], handler: @escaping HTTPHandler, syncHandler: HTTPSyncHandler?) {
+            self.pattern = pattern
+            self.parameterNames = parameterNames
+            self.handler = handler
+            self.syncHandler = syncHandler
+        }
     }
 
-    /// One path segment position.
-    struct Node: Sendable {
-        var literals: [String: Node] = [:]
-        var parameter: [Node] = []
+    /// One path segment position while routes are added (a value: copies of a `Router` stay independent).
+    struct Draft: Sendable {
+        var literals: [String: Draft] = [:]
+        var parameter: [Draft] = []
         var routes: [String: Route] = [:]
     }
 
-    private(set) var root = Node()
+    /// One path segment position of a built router: immutable objects, so matching walks references
+    /// instead of copying three dictionaries per level, and a match is one reference.
+    final class Node: Sendable {
+        let literals: [String: Node]
+        let parameter: Node?
+        let routes: [String: Route]
+
+        init(_ draft: Draft) {
+            literals = draft.literals.mapValues(Node.init)
+            parameter = draft.parameter.first.map(Node.init)
+            routes = draft.routes
+        }
+    }
+
+    private(set) var root = Draft()
 
     /// Non-empty segments between slashes; splits on UTF-8 bytes (a slash is always one byte), which is
     /// much cheaper than splitting on Characters and runs for every request.
@@ -42,19 +65,43 @@ struct RouteTrie: Sendable {
                                                             syncHandler: syncHandler), method: method)
     }
 
-    private static func insert(into node: inout Node, _ segments: ArraySlice<Substring>, route: Route, method: String) {
+    private static func insert(into node: inout Draft, _ segments: ArraySlice<Substring>, route: Route, method: String) {
         guard let first = segments.first else {
             node.routes[method] = route
             return
         }
         if first.hasPrefix(":") {
-            if node.parameter.isEmpty { node.parameter.append(Node()) }
+            if node.parameter.isEmpty { node.parameter.append(Draft()) }
             insert(into: &node.parameter[0], segments.dropFirst(), route: route, method: method)
         } else {
-            var child = node.literals[String(first)] ?? Node()
+            var child = node.literals[String(first)] ?? Draft()
             insert(into: &child, segments.dropFirst(), route: route, method: method)
             node.literals[String(first)] = child
         }
+    }
+
+    /// Every node with routes that is reached through literal segments only, by its normalized path
+    /// (`/a/b`, `/` for the root): such a path matches that node whatever else the trie holds (literals
+    /// are tried first at every level), so one dictionary lookup can replace the walk.
+    static func literalPaths(_ root: Node) -> [String: Node] {
+        var paths: [String: Node] = [:]
+        func visit(_ node: Node, _ prefix: String) {
+            if !node.routes.isEmpty { paths[prefix.isEmpty ? "/" : prefix] = node }
+            for (segment, child) in node.literals { visit(child, prefix + "/" + segment) }
+        }
+        visit(root, "")
+        return paths
+    }
+
+    /// The node for `path` from `literalPaths`, or nil to walk the trie: one trailing slash is dropped
+    /// as `match` does; a path with an empty segment is never a key (keys have none), as `match` refuses it.
+    static func literalMatch(_ path: Substring, in paths: [String: Node]) -> Node? {
+        var key = path
+        if key.utf8.count > 1, key.utf8.last == UInt8(ascii: "/") {
+            key = key.dropLast()
+            if key.utf8.last == UInt8(ascii: "/") { return nil }   // `//` at the end: an empty segment
+        }
+        return paths[String(key)]
     }
 
     /// The node whose routes match `path`, and the raw values of its parameter segments in order.
@@ -63,7 +110,7 @@ struct RouteTrie: Sendable {
     /// nothing (404). One trailing slash is tolerated (`/a/b/` is `/a/b`), since clients and proxies add
     /// it freely. Segments are walked in place rather than collected into an array (an allocation on
     /// every request).
-    func match(_ path: some StringProtocol) -> (node: Node, values: [Substring])? {
+    static func match(_ path: some StringProtocol, in root: Node) -> (node: Node, values: [Substring])? {
         let path = Substring(path)
         let utf8 = path.utf8
         // An empty segment anywhere (`//`) makes the path match nothing.
@@ -95,7 +142,7 @@ struct RouteTrie: Sendable {
         if let child = node.literals[String(first)], let found = match(child, path, from: rest, &values) {
             return found
         }
-        if let child = node.parameter.first {
+        if let child = node.parameter {
             values.append(first)
             if let found = match(child, path, from: rest, &values) { return found }
             values.removeLast()

@@ -58,6 +58,6 @@ public struct Router: Sendable {
     public mutating func use(_ middleware: any HTTPMiddleware) { self.middleware.append(middleware) }
 
     public func build() -> RouterResponder {
-        RouterResponder(trie: trie, middleware: middleware, hasSyncRoutes: hasSyncRoutes, errorLog: errorLog)
+        RouterResponder(root: RouteTrie.Node(trie.root), middleware: middleware, hasSyncRoutes: hasSyncRoutes, errorLog: errorLog)
     }
 }

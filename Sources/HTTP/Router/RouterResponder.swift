@@ -1,7 +1,9 @@
 /// The immutable result of `Router.build()`: resolves the route, runs the middleware chain and turns
 /// every thrown error into a JSON response at the boundary where it was thrown.
 public struct RouterResponder: HTTPResponder {
-    let trie: RouteTrie
+    let root: RouteTrie.Node
+    /// Routes without parameters by exact path: most requests resolve with one lookup.
+    let literalPaths: [String: RouteTrie.Node]
     let middleware: [any HTTPMiddleware]
 
     /// Whether any route was registered with `onSync`; without one the sync path is skipped at once.
@@ -13,7 +15,9 @@ public struct RouterResponder: HTTPResponder {
     /// The route for `request` (nil: 404/405), its node (nil: 404) and the context with its parameters.
     private func resolve(_ request: HTTPRequest) -> (RouteTrie.Route?, RouteTrie.Node?, RequestContext) {
         var context = RequestContext(requestID: RequestID.resolve(request.headers["x-request-id"]))
-        let match = trie.match(request.path)
+        let path = request.routingPath
+        let match = RouteTrie.literalMatch(path, in: literalPaths).map { (node: $0, values: [Substring]()) }
+            ?? RouteTrie.match(path, in: root)
         var endpoint: RouteTrie.Route?
         if let match {
             endpoint = match.node.routes[request.method]
@@ -28,9 +32,10 @@ public struct RouterResponder: HTTPResponder {
         return (endpoint, match?.node, context)
     }
 
-    init(trie: RouteTrie, middleware: [any HTTPMiddleware], hasSyncRoutes: Bool,
+    init(root: RouteTrie.Node, middleware: [any HTTPMiddleware], hasSyncRoutes: Bool,
          errorLog: @escaping @Sendable (String) -> Void) {
-        self.trie = trie
+        self.root = root
+        literalPaths = RouteTrie.literalPaths(root)
         self.middleware = middleware
         self.hasSyncRoutes = hasSyncRoutes
         let sync = middleware.compactMap { $0 as? any HTTPSyncMiddleware }
@@ -44,27 +49,8 @@ public struct RouterResponder: HTTPResponder {
         guard hasSyncRoutes, let syncMiddleware else { return nil }
         let (endpoint, node, context) = resolve(request)
         if node != nil, let endpoint, endpoint.syncHandler == nil { return nil }
-        return runSync(syncMiddleware, 0, request, context) { request, context in
-            guard let node else { throw HTTPError.notFound("No route for this path.") }
-            guard let handler = endpoint?.syncHandler else {
-                throw HTTPError.methodNotAllowed(allowed: Self.allowed(node))
-            }
-            return try handler(request, context)
-        }
-    }
-
-    private func runSync(_ chain: [any HTTPSyncMiddleware], _ index: Int, _ request: HTTPRequest,
-                         _ context: RequestContext,
-                         _ innermost: (HTTPRequest, RequestContext) throws -> HTTPResponse) -> HTTPResponse {
-        do {
-            guard index < chain.count else { return try innermost(request, context) }
-            return try withoutActuallyEscaping(innermost) { innermost in
-                let next = HTTPSyncNext { request, context in runSync(chain, index + 1, request, context, innermost) }
-                return try chain[index].handleSync(request, context: context, next: next)
-            }
-        } catch {
-            return errorResponse(error, context: context, request: request)
-        }
+        return SyncPass(chain: syncMiddleware, endpoint: endpoint, node: node, errorLog: errorLog)
+            .run(0, request, context)
     }
 
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
@@ -109,8 +95,13 @@ public struct RouterResponder: HTTPResponder {
         }
     }
 
-    /// The one place errors become HTTP responses; unknown errors are logged and answered generically.
     func errorResponse(_ error: any Error, context: RequestContext, request: HTTPRequest) -> HTTPResponse {
+        Self.errorResponse(error, context: context, request: request, errorLog: errorLog)
+    }
+
+    /// The one place errors become HTTP responses; unknown errors are logged and answered generically.
+    static func errorResponse(_ error: any Error, context: RequestContext, request: HTTPRequest,
+                              errorLog: @Sendable (String) -> Void) -> HTTPResponse {
         var httpError: HTTPError
         if let known = error as? HTTPError {
             httpError = known

@@ -5,7 +5,7 @@ import HTTP
 /// Verifies the bearer JWT on every `/api/v1` route except the provider webhooks (which carry the
 /// provider's signature instead) and puts the claims in the request context. Roles are checked per
 /// route with `context.require(_:)`, so a route states its own minimum.
-struct AuthMiddleware: HTTPMiddleware {
+struct AuthMiddleware: HTTPSyncMiddleware {
     let verifier: JWTVerifier
 
     /// The WebSocket endpoint: the only route that may take the token from the query string.
@@ -16,12 +16,28 @@ struct AuthMiddleware: HTTPMiddleware {
         route.hasPrefix("/api/v1/external-services/webhook/")
     }
 
+    func handle(_ request: HTTPRequest, context: RequestContext, next: HTTPNext) async throws -> HTTPResponse {
+        guard let claims = try claims(request, context) else { return await next(request, context) }
+        var context = context
+        context.principal = claims
+        return await next(request, context)
+    }
+
+    func handleSync(_ request: HTTPRequest, context: RequestContext, next: HTTPSyncNext) throws -> HTTPResponse {
+        guard let claims = try claims(request, context) else { return next(request, context) }
+        var context = context
+        context.principal = claims
+        return next(request, context)
+    }
+
+    /// The verified claims when the route needs them (nil: a route without JWT, passed on untouched), or
+    /// the 401/403 to answer; the same decision on both paths.
     /// Decided on the matched route pattern, not the raw path: the router ignores empty segments, so
     /// `//api/v1/...` reaches the same handler and must not slip past a prefix check.
-    func handle(_ request: HTTPRequest, context: RequestContext, next: HTTPNext) async throws -> HTTPResponse {
+    func claims(_ request: HTTPRequest, _ context: RequestContext) throws(HTTPError) -> JWTClaims? {
         guard let route = context.routePattern, route.hasPrefix("/api/v1/"), !Self.isPublic(route),
               request.method != "OPTIONS" else {
-            return await next(request, context)
+            return nil
         }
         // Browsers cannot set headers on a WebSocket handshake: they send ?access_token= instead.
         // Anywhere else a token in the URL would end up in proxy logs and browser history: refused.
@@ -29,15 +45,8 @@ struct AuthMiddleware: HTTPMiddleware {
         let isHandshake = route == Self.realtimeRoute && request.headers["upgrade"]?.lowercased() == "websocket"
         let fromQuery = header == nil && isHandshake ? request.query["access_token"] : nil
         do {
-            let claims: JWTClaims
-            if let token = fromQuery {
-                claims = try verifier.verify(token, now: Date())
-            } else {
-                claims = try verifier.verify(authorizationHeader: header, now: Date())
-            }
-            var context = context
-            context.principal = claims
-            return await next(request, context)
+            if let token = fromQuery { return try verifier.verify(token, now: Date()) }
+            return try verifier.verify(authorizationHeader: header, now: Date())
         } catch {
             throw Self.httpError(error)
         }

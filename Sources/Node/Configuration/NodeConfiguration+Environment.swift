@@ -79,6 +79,7 @@ extension NodeConfiguration {
         eventLoopCount = try reader.int("COORD_EVENT_LOOPS", default: max(1, cores), range: 1...256)
         shutdownGraceSeconds = try reader.int("COORD_SHUTDOWN_GRACE_SECONDS", default: 10, range: 0...600)
         drainSeconds = try reader.int("COORD_DRAIN_SECONDS", default: 0, range: 0...300)
+        accessLog = try reader.bool("COORD_ACCESS_LOG", default: true)
     }
 
     /// An RS256 or ES256 key from a PEM public key file; the key's type decides the algorithm it verifies.

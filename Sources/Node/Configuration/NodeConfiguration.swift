@@ -26,6 +26,8 @@ struct NodeConfiguration: Sendable {
     var shutdownGraceSeconds: Int
     /// Seconds between SIGTERM and closing the listener, while /readyz says "draining".
     var drainSeconds: Int
+    /// One JSON access log line per request on stderr (`COORD_ACCESS_LOG=off` when a proxy logs already).
+    var accessLog: Bool
 
     /// The secret used in dev mode only; a node outside dev mode refuses to start without its own.
     static let devJWTSecret = "dev-only-secret-do-not-use-in-production"

@@ -6,11 +6,11 @@ extension NodeApp {
     func addOperationsRoutes(to router: inout Router) {
         // Fixed bytes: load balancers and benchmarks hit this constantly; no encoding on the hot path.
         let healthBody = Array(#"{"status":"ok","nodeId":"\#(configuration.nodeID)"}"#.utf8)
-        router.get("/healthz") { _, _ in
+        router.getSync("/healthz") { _, _ in
             HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: healthBody)
         }
         let page = Array(DashboardPage.html.utf8)
-        router.get("/") { _, _ in
+        router.getSync("/") { _, _ in
             HTTPResponse(status: 200, headers: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache",
                                                 "Content-Security-Policy": "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'"],
                          body: page)
@@ -21,7 +21,7 @@ extension NodeApp {
             if !report.ready { headers.add("Retry-After", "2") }
             return try HTTPResponse.json(report, status: report.ready ? 200 : 503, headers: headers)
         }
-        router.get("/metrics") { [self] _, _ in
+        router.getSync("/metrics") { [self] _, _ in
             let connections = serverConnections()
             metrics.set(NodeMetrics.openConnections, to: Double(connections.all))
             metrics.set(NodeMetrics.webSocketConnections, to: Double(connections.webSockets))

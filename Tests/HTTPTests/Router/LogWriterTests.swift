@@ -54,6 +54,20 @@ import Testing
         #expect(writer.droppedLines > 0)
     }
 
+    /// Lines logged faster than the writer's linger reach the sink in order, complete, and in batches.
+    @Test func burstsReachTheBatchSinkInOrderInFewCalls() async throws {
+        let batches = Mutex<[[String]]>([])
+        let writer = LogWriter(capacity: 10_000, linger: .milliseconds(5)) { lines in batches.withLock { $0.append(lines) } }
+        defer { writer.stop() }
+        for index in 0..<1_000 { writer.write("line \(index)") }
+        try await waitUntil { batches.withLock { $0.joined().count } == 1_000 }
+        let seen = batches.withLock { $0 }
+        #expect(Array(seen.joined()) == (0..<1_000).map { "line \($0)" })
+        #expect(seen.count < 100, "\(seen.count) sink calls for 1,000 lines")
+        await writer.flush()
+        #expect(writer.droppedLines == 0)
+    }
+
     private func waitUntil(_ condition: () -> Bool) async throws {
         for _ in 0..<200 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
         #expect(condition())

@@ -133,6 +133,32 @@ import Testing
         #expect(!line.contains("tok123") && !line.contains("sekrit"))
     }
 
+    @Test(arguments: ["/", "/a/b", "/a/b?x=1", "/a#frag", "/a?x=1#f", "/?", "//x", "http://h.example/p/q?z=1",
+                      "http://h.example", "https://h.example:8443/p#f", "*", "h.example:443", "", "/é/%20?ü"])
+    func routingPathEqualsPath(_ target: String) {
+        let request = HTTPRequest(method: "GET", target: target)
+        #expect(request.routingPath == request.path)
+    }
+
+    /// The exact-path table gives the node the trie walk gives, for literal, parameter, trailing-slash
+    /// and empty-segment paths alike.
+    @Test func literalPathTableAgreesWithTheTrie() {
+        var trie = RouteTrie()
+        for pattern in ["/", "/a", "/a/b", "/a/:x", "/a/:x/c", "/a/b/c", "/p/:q", "/p/lit/z", "/x/y%20z"] {
+            trie.insert(method: "GET", pattern: pattern) { _, _ in .text(pattern) }
+        }
+        let root = RouteTrie.Node(trie.root)
+        let table = RouteTrie.literalPaths(root)
+        #expect(Set(table.keys) == ["/", "/a", "/a/b", "/a/b/c", "/p/lit/z", "/x/y%20z"])
+        for path in ["/", "", "/a", "/a/", "/a//", "//a", "/a/b", "/a/b/", "/a/q", "/a/q/c", "/a/b/c", "/a/b/c/", "/p/lit",
+                     "/p/lit/z", "/p/other", "/nope", "/x/y%20z", "/x/y z", "/a//b", "/a/b//", "//", "///"] {
+            let walked = RouteTrie.match(path, in: root)?.node
+            if let fast = RouteTrie.literalMatch(path[...], in: table) {
+                #expect(fast === walked, "\(path)")
+            }
+        }
+    }
+
     @Test func requestIDSanity() {
         #expect(RequestID.isSane("abc-DEF_1.2"))
         #expect(!RequestID.isSane(""))

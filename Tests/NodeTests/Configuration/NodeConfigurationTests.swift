@@ -12,6 +12,12 @@ import Testing
         #expect(c.jwtSecret == Array(NodeConfiguration.devJWTSecret.utf8))
         #expect(c.catalog.names == ["airtable", "maps", "samsara", "sendgrid", "stripe", "twilio"])
         #expect(c.publicURL == "http://127.0.0.1:8080")
+        #expect(c.accessLog)
+    }
+
+    @Test func accessLogSwitch() throws {
+        #expect(try !NodeConfiguration(environment: ["COORD_DEV_MODE": "1", "COORD_ACCESS_LOG": "off"]).accessLog)
+        #expect(try NodeConfiguration(environment: ["COORD_DEV_MODE": "1", "COORD_ACCESS_LOG": "on"]).accessLog)
     }
 
     @Test func secretRequiredOutsideDevMode() {
@@ -29,6 +35,7 @@ import Testing
         ("COORD_CORS_ORIGINS", "https://a.example.com/path"), ("COORD_UPSTREAM_STRIPE", "ftp://x"),
         ("COORD_SENDGRID_PUBLIC_KEY", "***"), ("COORD_DEV_MODE", "maybe"), ("COORD_NODE_ID", "bad id!"),
         ("COORD_SERVICES_FILE", "/nonexistent/services.json"), ("COORD_EVENT_LOOPS", "0"),
+        ("COORD_ACCESS_LOG", "sometimes"),
     ])
     func badValueNamesItsVariable(variable: String, value: String) {
         var env = ["COORD_JWT_SECRET": secret]

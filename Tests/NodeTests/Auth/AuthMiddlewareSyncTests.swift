@@ -1,0 +1,62 @@
+import Auth
+import Foundation
+import HTTP
+import Testing
+@testable import Node
+
+/// The auth middleware gives the same answers through the synchronous path (sync routes, no `Task`) as
+/// through the async chain: accepted tokens, 401 with `WWW-Authenticate`, 403, public routes.
+@Suite struct AuthMiddlewareSyncTests {
+    let secret = Array("0123456789abcdef0123456789abcdef".utf8)
+
+    func responder() throws -> RouterResponder {
+        var router = Router()
+        router.use(RequestIDMiddleware())
+        router.use(AuthMiddleware(verifier: JWTVerifier(keys: [try JWTVerificationKey.hs256(secret: secret)])))
+        router.getSync("/api/v1/user-thing") { _, context in .text("hello \(try context.require(.user).subject)") }
+        router.onSync("PUT", "/api/v1/admin-thing") { _, context in
+            try context.require(.admin)
+            return .text("done")
+        }
+        router.postSync("/api/v1/external-services/webhook/:service") { _, _ in .text("webhook") }
+        router.getSync("/api/v1/forgot-to-check") { _, _ in .text("secret") }
+        router.getSync("/api/v1/realtime") { _, context in .text("hello \(try context.claims().subject)") }
+        router.getSync("/healthz") { _, _ in .text("ok") }
+        return router.build()
+    }
+
+    func token(role: Role, expiresIn: TimeInterval = 3600) throws -> String {
+        try JWTSigner.hs256(secret: secret).sign(JWTClaims(subject: "ana", role: role, expiresAt: Date().addingTimeInterval(expiresIn)))
+    }
+
+    @Test func bothPathsAnswerAlike() async throws {
+        let responder = try responder()
+        let user = try token(role: .user), admin = try token(role: .admin), expired = try token(role: .admin, expiresIn: -3600)
+        let cases: [(String, String, [(String, String)], Int)] = [
+            ("GET", "/api/v1/user-thing", [("Authorization", "Bearer \(user)")], 200),
+            ("GET", "/api/v1/user-thing", [], 401),
+            ("GET", "/api/v1/user-thing", [("Authorization", "Bearer \(expired)")], 401),
+            ("GET", "/api/v1/user-thing", [("Authorization", "Basic abc")], 401),
+            ("PUT", "/api/v1/admin-thing", [("Authorization", "Bearer \(user)")], 403),
+            ("PUT", "/api/v1/admin-thing", [("Authorization", "Bearer \(admin)")], 200),
+            ("POST", "/api/v1/external-services/webhook/stripe", [], 200),
+            ("GET", "/api/v1/forgot-to-check", [], 401),
+            ("GET", "/api/v1/realtime?access_token=\(user)", [("Upgrade", "websocket")], 200),
+            ("GET", "/api/v1/realtime?access_token=\(user)", [], 401),
+            ("OPTIONS", "/api/v1/user-thing", [], 405),
+            ("GET", "/healthz", [], 200),
+        ]
+        for (method, target, extra, status) in cases {
+            var headers = HTTPHeaders([("X-Request-Id", "fixed-id")])
+            for (name, value) in extra { headers.add(name, value) }
+            let request = HTTPRequest(method: method, target: target, headers: headers)
+            let sync = responder.respondSynchronously(to: request)
+            let async = await responder.respond(to: request)
+            #expect(sync?.status == status, "\(method) \(target)")
+            #expect(async.status == status, "\(method) \(target)")
+            #expect(sync?.headers == async.headers, "\(method) \(target)")
+            #expect(sync?.bodyBytes == async.bodyBytes, "\(method) \(target)")
+            if status == 401 { #expect(async.headers["www-authenticate"] != nil) }
+        }
+    }
+}
