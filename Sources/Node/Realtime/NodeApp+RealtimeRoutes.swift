@@ -61,6 +61,21 @@ extension NodeApp {
         }
     }
 
+    /// Copies the realtime counters into the Prometheus registry (called when /metrics renders).
+    func recordRealtimeMetrics() {
+        let statistics = realtimeHub.statistics()
+        metrics.set(NodeMetrics.realtimeConnections, to: Double(realtimeCounters.connections.load(ordering: .relaxed)))
+        for room in realtimeRooms.names {
+            metrics.set(NodeMetrics.realtimeSubscribers, [("room", room)], to: Double(statistics.rooms[room] ?? 0))
+        }
+        metrics.set(NodeMetrics.realtimePublished, to: Double(statistics.published))
+        metrics.set(NodeMetrics.realtimeReceived, to: Double(statistics.received))
+        metrics.set(NodeMetrics.realtimeDeliveries, to: Double(statistics.delivered))
+        metrics.set(NodeMetrics.realtimeGapFilled, to: Double(statistics.gapFilled))
+        metrics.set(NodeMetrics.realtimeDropped, to: Double(realtimeCounters.dropped.load(ordering: .relaxed)))
+        metrics.set(NodeMetrics.realtimeSlowClosed, to: Double(realtimeCounters.slowConsumersClosed.load(ordering: .relaxed)))
+    }
+
     static func isValidEventName(_ name: String) -> Bool {
         (1...64).contains(name.utf8.count) && name.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)

@@ -12,7 +12,7 @@ extension NodeApp {
         let page = Array(DashboardPage.html.utf8)
         router.getSync("/") { _, _ in
             HTTPResponse(status: 200, headers: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache",
-                                                "Content-Security-Policy": "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'"],
+                                                "Content-Security-Policy": "default-src 'self'; connect-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'"],
                          body: page)
         }
         router.get("/readyz") { [readiness] _, _ in
@@ -27,6 +27,7 @@ extension NodeApp {
             metrics.set(NodeMetrics.webSocketConnections, to: Double(connections.webSockets))
             metrics.set(NodeMetrics.startTime, to: startedAt.timeIntervalSince1970.rounded())
             metrics.set(NodeMetrics.redisConnections, to: Double(redis.health.connectedConnections))
+            recordRealtimeMetrics()
             return HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
                                 body: Array(metrics.render().utf8))
         }

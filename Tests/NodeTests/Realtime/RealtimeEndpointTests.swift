@@ -174,6 +174,10 @@ import Testing
         let a = nodes.first { $0["nodeId"] as? String == "rt-a-\(suffix)" }
         #expect(a?["connections"] as? Int == 2)
         #expect((a?["rooms"] as? [String: Any])?[room] as? Int == 2)
+        let prometheus = try await TestHTTP.request("http://127.0.0.1:\(portA)/metrics").text
+        #expect(prometheus.contains("coordinator_realtime_connections 2\n"), "\(prometheus)")
+        #expect(prometheus.contains("coordinator_realtime_room_subscribers{room=\"\(room)\"} 2\n"))
+        #expect(prometheus.contains("coordinator_realtime_room_subscribers{room=\"api_status_updates\"} 0\n"))
     }
 
     /// Nodes announce themselves in api_status_updates: dashboards see the cluster change live.
