@@ -89,7 +89,14 @@ public final class RedisClient: Sendable {
     /// several half-busy ones on a small machine); the others take the overflow and stand by.
     /// When all are past the threshold: the least loaded ready one; when none is ready: round robin
     /// (the request then waits for the connection or fails fast).
+    ///
+    /// A caller running on a connection's thread (a task on `executor(for:)`) uses that connection
+    /// while it is ready: its command then never leaves the thread.
     func pickConnection() -> RedisConnection {
+        for connection in connections where connection.isOnConnectionThread {
+            if connection.isReady { return connection }
+            break
+        }
         var leastLoaded: RedisConnection?
         var leastCount = Int.max
         for connection in connections where connection.isReady {
