@@ -20,6 +20,9 @@ import Synchronization
 /// that looks dead: give them their own client with a `commandTimeout` above their block time.
 /// A cancelled caller returns within about 5 ms: with its reply if that comes sooner, otherwise
 /// with `.cancelled` (the connection stays up and discards the late reply).
+///
+/// Highest throughput from many concurrent tasks: run them on the client's own executors
+/// (`executor(for:)`, opt-in), so their commands never leave the connection's thread.
 public final class RedisClient: Sendable {
     public let configuration: RedisConfiguration
     let connections: [RedisConnection]
