@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// The Redis client every module uses: thread-safe, shared by all tasks, pipelining concurrent
@@ -96,7 +97,8 @@ public final class RedisClient: Sendable {
     /// A caller running on a connection's thread (a task on `executor(for:)`) uses that connection
     /// while it is ready: its command then never leaves the thread.
     func pickConnection() -> RedisConnection {
-        for connection in connections where connection.isOnConnectionThread {
+        let current = UInt(pthread_self())
+        for connection in connections where connection.threadID.load(ordering: .relaxed) == current {
             if connection.isReady { return connection }
             break
         }

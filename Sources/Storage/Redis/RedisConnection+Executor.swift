@@ -15,6 +15,7 @@ extension RedisConnection: TaskExecutor {
         let (accepted, wake) = shared.withLock { shared -> (Bool, Bool) in
             if shared.exited { return (false, false) }
             shared.jobs.append(job)
+            queuedJobs.add(1, ordering: .relaxed)
             guard !onThread, !shared.wakePending, shared.sleeping || shared.lazyFlushAt != Int.max else {
                 return (true, false)
             }
@@ -38,9 +39,13 @@ extension RedisConnection: TaskExecutor {
         if worker.jobHead == worker.jobs.count {
             worker.jobs.removeAll(keepingCapacity: true)
             worker.jobHead = 0
+            // Without jobs (callers on the pool only) the loop takes no extra lock; a job this
+            // relaxed read misses is seen under the lock before the thread sleeps.
+            guard queuedJobs.load(ordering: .relaxed) > 0 else { return }
             shared.withLock { shared in
                 if !shared.jobs.isEmpty { swap(&shared.jobs, &worker.jobs) }
             }
+            queuedJobs.subtract(worker.jobs.count, ordering: .relaxed)
             guard !worker.jobs.isEmpty else { return }
             worker.jobChunk = max(16, (worker.jobs.count + 1) / 2)
         }

@@ -64,6 +64,8 @@ final class RedisConnection: Sendable {
     /// The connection thread's `pthread_self()` once it runs (0 before): lets a caller know it is
     /// running on that thread, where it needs no wake-up and is resumed without a thread hop.
     let threadID = Atomic<UInt>(0)
+    /// Jobs in `Shared.jobs` (maintained under the lock), so the loop skips the lock when none.
+    let queuedJobs = Atomic<Int>(0)
     let wakeRead: Int32
     let wakeWrite: Int32
     let onEvent: @Sendable (Event) -> Void
