@@ -12,8 +12,9 @@ struct RedisBenchmark {
         var tasks = 100
         var seconds = 5.0
         var connections = 2
-        /// Where the tasks run: `global` (Swift's default pool) or `loops` (an `EventLoopGroup` as
-        /// task executor, one loop per core, as the node runs its request handlers).
+        /// Where the tasks run: `global` (Swift's default pool), `loops` (an `EventLoopGroup` as
+        /// task executor, one loop per core, as the node runs its request handlers) or `client`
+        /// (the client's own executors: task i on connection i mod C's thread).
         var executor = "global"
         /// Which tests run (`incr`, `evalsha`), so a profiler can watch one at a time.
         var tests: Set<String> = ["incr", "evalsha"]
@@ -41,7 +42,7 @@ struct RedisBenchmark {
                     guard !tests.isEmpty, tests.isSubset(of: ["incr", "evalsha"]) else { throw Invalid(description: "bad --tests") }
                 case "--executor":
                     executor = try value()
-                    guard ["global", "loops"].contains(executor) else { throw Invalid(description: "bad --executor") }
+                    guard ["global", "loops", "client"].contains(executor) else { throw Invalid(description: "bad --executor") }
                 default: throw Invalid(description: "unknown option \(arguments[index])")
                 }
                 index += 1
@@ -81,7 +82,8 @@ struct RedisBenchmark {
     /// Runs `operation` in a loop from `tasks` tasks for the configured time; returns operations/s.
     /// `operation` is `nonisolated(nonsending)` so calling it costs no executor switch: the loop
     /// then measures `send` itself, as if its body were written inline.
-    /// With `loops`, task i runs on loop i mod count, as the node's handlers run on their connection's loop.
+    /// With `loops`, task i runs on loop i mod count, as the node's handlers run on their connection's loop;
+    /// with `client`, on `redis.executor(for: i)`.
     private func measure(_ redis: RedisClient, on loops: EventLoopGroup?,
                          _ operation: nonisolated(nonsending) @escaping @Sendable (RedisClient) async throws -> Void) async throws -> Double {
         let stop = StopFlag()
@@ -97,7 +99,9 @@ struct RedisBenchmark {
                     }
                     return count
                 }
-                if let loops {
+                if options.executor == "client" {
+                    group.addTask(executorPreference: redis.executor(for: index), operation: body)
+                } else if let loops {
                     group.addTask(executorPreference: loops.loops[index % loops.loops.count], operation: body)
                 } else {
                     group.addTask(operation: body)

@@ -23,7 +23,7 @@ case "resume-floor":
 default:
     print("""
         usage: coordinator-bench redis --url redis://host:port [--tasks N] [--seconds S] [--connections C]
-                                  [--executor global|loops] [--tests incr,evalsha]
+                                  [--executor global|loops|client] [--tests incr,evalsha]
                coordinator-bench resume-floor [--tasks N] [--seconds S]
         """)
     exit(arguments.isEmpty ? 0 : 2)

@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// The Redis client every module uses: thread-safe, shared by all tasks, pipelining concurrent
@@ -20,6 +21,9 @@ import Synchronization
 /// that looks dead: give them their own client with a `commandTimeout` above their block time.
 /// A cancelled caller returns within about 5 ms: with its reply if that comes sooner, otherwise
 /// with `.cancelled` (the connection stays up and discards the late reply).
+///
+/// Highest throughput from many concurrent tasks: run them on the client's own executors
+/// (`executor(for:)`, opt-in), so their commands never leave the connection's thread.
 public final class RedisClient: Sendable {
     public let configuration: RedisConfiguration
     let connections: [RedisConnection]
@@ -89,7 +93,15 @@ public final class RedisClient: Sendable {
     /// several half-busy ones on a small machine); the others take the overflow and stand by.
     /// When all are past the threshold: the least loaded ready one; when none is ready: round robin
     /// (the request then waits for the connection or fails fast).
+    ///
+    /// A caller running on a connection's thread (a task on `executor(for:)`) uses that connection
+    /// while it is ready: its command then never leaves the thread.
     func pickConnection() -> RedisConnection {
+        let current = UInt(pthread_self())
+        for connection in connections where connection.threadID.load(ordering: .relaxed) == current {
+            if connection.isReady { return connection }
+            break
+        }
         var leastLoaded: RedisConnection?
         var leastCount = Int.max
         for connection in connections where connection.isReady {

@@ -5,6 +5,7 @@ import Glibc
 /// the wake pipe, parses replies and lets the state machine (owned by this thread alone) decide.
 extension RedisConnection {
     func run() {
+        threadID.store(UInt(pthread_self()), ordering: .relaxed)
         var worker = Worker(machine: Machine(settings: settings))
         let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         defer { readBuffer.deallocate() }
@@ -13,6 +14,8 @@ extension RedisConnection {
         perform(&worker)
 
         while true {
+            // Jobs first: the commands they send are then taken and written in this same turn.
+            runJobs(&worker)
             takeSubmissions(&worker)
             perform(&worker)
             if worker.machine.isClosed { break }
@@ -53,13 +56,17 @@ extension RedisConnection {
         }
         worker.closeSocket()
         readyFlag.store(false, ordering: .relaxed)
+        // A later thread may get the same pthread id: it must not pass for this one.
+        threadID.store(0, ordering: .relaxed)
         // Requests that slipped in after the last drain are refused here, so none is left waiting.
-        let (late, lateReattached, waiters) = shared.withLock { shared in
+        let (late, lateReattached, waiters, jobs) = shared.withLock { shared in
             shared.exited = true
             shared.refusal = RedisError(.shutdown, "the Redis client was shut down")
-            defer { shared.inbox = []; shared.reattachments = []; shared.exitWaiters = [] }
-            return (shared.inbox.map(\.waiter), shared.reattachments.map(\.waiter), shared.exitWaiters)
+            defer { shared.inbox = []; shared.reattachments = []; shared.exitWaiters = []; shared.jobs = [] }
+            return (shared.inbox.map(\.waiter), shared.reattachments.map(\.waiter), shared.exitWaiters, shared.jobs)
         }
+        // Tasks parked on this thread as their executor still have to finish: elsewhere now.
+        runElsewhere(Array(worker.jobs[worker.jobHead...]) + jobs)
         inFlight.wrappingSubtract(late.count + lateReattached.count, ordering: .relaxed)
         let shutdown = RedisError(.shutdown, "the Redis client was shut down")
         for waiter in late + lateReattached { waiter.resume(returning: .done(.failure(shutdown))) }
@@ -75,9 +82,10 @@ extension RedisConnection {
     /// callers of the other are resumed).
     private func prepareToSleep(_ worker: inout Worker) -> Bool? {
         let lazy = worker.isConnected && worker.machine.isReady && worker.machine.pendingCount > 0 && !worker.lazyExpired
+        if hasQueuedJobs(worker) { return nil }
         let busy = shared.withLock { shared in
             if shared.shutdownRequested || !shared.cancellations.isEmpty || !shared.reattachments.isEmpty
-                || (!lazy && !shared.inbox.isEmpty) {
+                || !shared.jobs.isEmpty || (!lazy && !shared.inbox.isEmpty) {
                 return true
             }
             shared.sleeping = !lazy
@@ -117,7 +125,16 @@ extension RedisConnection {
     /// 400k commands/s) before it could resume the next caller or read the next replies; from a
     /// pool thread the pushes also reuse that thread's cached Dispatch continuations instead of a
     /// calloc each. A single caller is resumed here (no job to allocate).
-    private func resume(_ batch: [(Waiter, Outcome)]) {
+    ///
+    /// Callers that submitted from this thread (tasks on the client's executor) are resumed here:
+    /// their next job comes straight back to this thread's queue, which is the point.
+    private func resume(_ all: [(Waiter, Outcome)]) {
+        var remaining = all
+        if all.contains(where: \.0.onThread) {
+            for (waiter, outcome) in all where waiter.onThread { waiter.resume(returning: outcome) }
+            remaining.removeAll { $0.0.onThread }
+        }
+        let batch = remaining
         if batch.count > 1 {
             DispatchQueue.global().async { for (waiter, outcome) in batch { waiter.resume(returning: outcome) } }
         } else if let (waiter, outcome) = batch.first {

@@ -15,6 +15,10 @@ extension RedisConnection {
         var incoming: [UInt8] = []
         var cancellations: [UInt64] = []
         var reattachments: [(id: UInt64, waiter: Waiter)] = []
+        /// A batch of jobs being run in chunks (see `runJobs`): `jobHead` is the next to run.
+        var jobs: [UnownedJob] = []
+        var jobHead = 0
+        var jobChunk = 16
         var publishedRefusal: RedisError?
         var publishedReady = false
         /// A lazy wait (see `prepareToSleep`) ran out without replies: wait normally next time.

@@ -6,10 +6,6 @@ import Synchronization
 /// reads replies and resumes callers in FIFO order. Decisions live in `RedisConnectionStateMachine`;
 /// this class only does I/O.
 final class RedisConnection: Sendable {
-    /// Unchecked for speed (it saves an allocation per command): `RedisConnectionStateMachine`
-    /// hands each waiter out exactly once in a `.complete` action, and waiters refused before they
-    /// reach it are resumed once at the refusal site; the state-machine tests pin this down.
-    typealias Waiter = UnsafeContinuation<Outcome, Never>
     typealias Machine = RedisConnectionStateMachine<Waiter>
     typealias Action = Machine.Action
 
@@ -37,6 +33,9 @@ final class RedisConnection: Sendable {
         var cancellations: [UInt64] = []
         /// Released callers coming back with a new waiter (see `awaitReleased`).
         var reattachments: [(id: UInt64, waiter: Waiter)] = []
+        /// Jobs of tasks that run on this connection's thread as their task executor (see
+        /// `RedisConnection+Executor.swift`), run at the top of the thread's loop.
+        var jobs: [UnownedJob] = []
         /// Set by the connection thread: why new requests are refused right now (nil: accepted).
         var refusal: RedisError?
         var shutdownRequested = false
@@ -62,6 +61,11 @@ final class RedisConnection: Sendable {
     private let ids = Atomic<UInt64>(0)
     /// Requests submitted and not yet answered, for routing (see `RedisClient.pickConnection`).
     let inFlight = Atomic<Int>(0)
+    /// The connection thread's `pthread_self()` once it runs (0 before): lets a caller know it is
+    /// running on that thread, where it needs no wake-up and is resumed without a thread hop.
+    let threadID = Atomic<UInt>(0)
+    /// Jobs in `Shared.jobs` (maintained under the lock), so the loop skips the lock when none.
+    let queuedJobs = Atomic<Int>(0)
     let wakeRead: Int32
     let wakeWrite: Int32
     let onEvent: @Sendable (Event) -> Void
@@ -124,7 +128,11 @@ final class RedisConnection: Sendable {
                  encode: @Sendable (inout [UInt8]) -> Void) async -> Result<RedisReply, RedisError> {
         let id = ids.wrappingAdd(1, ordering: .relaxed).newValue
         inFlight.wrappingAdd(1, ordering: .relaxed)
-        let outcome = await withUnsafeContinuation { (waiter: Waiter) in
+        // On the connection thread the loop takes the inbox right after the current batch of jobs,
+        // so no wake-up byte is needed, and the reply resumes this caller there (see `resume`).
+        let onThread = isOnConnectionThread
+        let outcome = await withUnsafeContinuation { (continuation: UnsafeContinuation<Outcome, Never>) in
+            let waiter = Waiter(continuation, onThread: onThread)
             var wake = false
             let refusal = shared.withLock { shared -> RedisError? in
                 if let refusal = shared.refusal { return refusal }
@@ -132,7 +140,7 @@ final class RedisConnection: Sendable {
                 shared.inbox.append(Machine.Submission(id: id, waiter: waiter, replies: replies, collects: collects,
                                                          errorEndsRequest: errorEndsRequest))
                 encode(&shared.outbound)
-                if (shared.sleeping || shared.inbox.count >= shared.lazyFlushAt) && !shared.wakePending {
+                if !onThread && (shared.sleeping || shared.inbox.count >= shared.lazyFlushAt) && !shared.wakePending {
                     shared.wakePending = true
                     wake = true
                 }
@@ -153,7 +161,8 @@ final class RedisConnection: Sendable {
     /// and the cancellation in that order or the other, and answers `.cancelled` in both.
     private nonisolated(nonsending) func awaitReleased(id: UInt64) async -> Result<RedisReply, RedisError> {
         let outcome = await withTaskCancellationHandler {
-            await withUnsafeContinuation { (waiter: Waiter) in
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<Outcome, Never>) in
+                let waiter = Waiter(continuation, onThread: isOnConnectionThread)
                 let (accepted, wake) = shared.withLock { shared -> (Bool, Bool) in
                     // After the thread exited nobody would answer (the machine failed everything).
                     if shared.exited { return (false, false) }
