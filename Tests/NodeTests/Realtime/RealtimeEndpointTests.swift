@@ -26,7 +26,6 @@ import Testing
 
     @Test func handshakeNeedsAValidToken() async throws {
         let (node, port) = try await startNode("rt-auth-\(UInt32.random(in: 0...UInt32.max))")
-        defer { Task { await node.stop() } }
         let none = try await RealtimeTestClient.connect(port: port, token: nil)
         #expect(none.handshakeStatus == 401)
         let expired = try await RealtimeTestClient.connect(port: port, token: token(.user, expiresIn: -60))
@@ -38,12 +37,15 @@ import Testing
         #expect(query.handshakeStatus == 101, "\(query.handshakeHead)")
         try await query.send(#"{"type":"ping"}"#)
         #expect(try await query.next()?["type"] as? String == "pong")
+        // Ended here, not in a deferred Task: a Task still pending when the test process exits never
+        // runs, and the node would outlive the test run (on a thrown error, deinit kills it). Killed,
+        // not stopped: a graceful stop waits for these test sockets' close handshakes.
+        await node.killNow()
     }
 
     @Test func configuredOriginsGuardTheHandshake() async throws {
         let node = try NodeProcess(environment: TestEnvironment.nodeEnvironment(
             id: "rt-origin-\(UInt32.random(in: 0...UInt32.max))", extra: ["COORD_CORS_ORIGINS": "https://dash.example"]))
-        defer { Task { await node.stop() } }
         let port = try await node.waitForPort()
         let foreign = try await RealtimeTestClient.connect(port: port, token: token(.user), origin: "https://evil.example")
         #expect(foreign.handshakeStatus == 403)
@@ -52,11 +54,14 @@ import Testing
         // Not a browser (no Origin): tokens, not cookies, authenticate, so it may connect.
         let backend = try await RealtimeTestClient.connect(port: port, token: token(.user))
         #expect(backend.handshakeStatus == 101)
+        // Ended here, not in a deferred Task: a Task still pending when the test process exits never
+        // runs, and the node would outlive the test run (on a thrown error, deinit kills it). Killed,
+        // not stopped: a graceful stop waits for these test sockets' close handshakes.
+        await node.killNow()
     }
 
     @Test func subscribeChecksRoomsRolesAndInput() async throws {
         let (node, port) = try await startNode("rt-rooms-\(UInt32.random(in: 0...UInt32.max))")
-        defer { Task { await node.stop() } }
         let client = try await RealtimeTestClient.connect(port: port, token: token(.user))
         #expect(client.handshakeStatus == 101)
 
@@ -87,11 +92,14 @@ import Testing
         #expect(try await client.next()?["type"] as? String == "unsubscribed")
         try await client.send(#"{"type":"unsubscribe","room":"api_status_updates"}"#)
         #expect(try await client.next()?["code"] as? String == "not_subscribed")
+        // Ended here, not in a deferred Task: a Task still pending when the test process exits never
+        // runs, and the node would outlive the test run (on a thrown error, deinit kills it). Killed,
+        // not stopped: a graceful stop waits for these test sockets' close handshakes.
+        await node.killNow()
     }
 
     @Test func publishValidatesAndNeedsManager() async throws {
         let (node, port) = try await startNode("rt-pub-\(UInt32.random(in: 0...UInt32.max))")
-        defer { Task { await node.stop() } }
         let base = "http://127.0.0.1:\(port)"
         #expect(try await publish(base, room: "api_status_updates", role: .user).status == 403)
         let unknown = try await publish(base, room: "nope")
@@ -112,6 +120,10 @@ import Testing
         #expect(ok.status == 200, "\(ok.text)")
         #expect((try ok.json()["id"] as? String).flatMap { $0.contains("-") ? $0 : nil } != nil)
         #expect(try ok.json()["priority"] as? String == "high")
+        // Ended here, not in a deferred Task: a Task still pending when the test process exits never
+        // runs, and the node would outlive the test run (on a thrown error, deinit kills it). Killed,
+        // not stopped: a graceful stop waits for these test sockets' close handshakes.
+        await node.killNow()
     }
 
     /// An event published on one node reaches subscribers on another (Redis pub/sub), exactly once,
@@ -120,7 +132,6 @@ import Testing
         let suffix = UInt32.random(in: 0...UInt32.max)
         let (nodeA, portA) = try await startNode("rt-a-\(suffix)")
         let (nodeB, portB) = try await startNode("rt-b-\(suffix)")
-        defer { Task { await nodeA.stop(); await nodeB.stop() } }
         let room = "cost_monitoring"
 
         let watcher = try await RealtimeTestClient.connect(port: portB, token: token(.manager))
@@ -178,13 +189,17 @@ import Testing
         #expect(prometheus.contains("coordinator_realtime_connections 2\n"), "\(prometheus)")
         #expect(prometheus.contains("coordinator_realtime_room_subscribers{room=\"\(room)\"} 2\n"))
         #expect(prometheus.contains("coordinator_realtime_room_subscribers{room=\"api_status_updates\"} 0\n"))
+        // Ended here, not in a deferred Task: a Task still pending when the test process exits never
+        // runs, and the node would outlive the test run (on a thrown error, deinit kills it). Killed,
+        // not stopped: a graceful stop waits for these test sockets' close handshakes.
+        await nodeA.killNow()
+        await nodeB.killNow()
     }
 
     /// Nodes announce themselves in api_status_updates: dashboards see the cluster change live.
     @Test func nodesAnnounceJoiningAndLeaving() async throws {
         let suffix = UInt32.random(in: 0...UInt32.max)
         let (nodeA, portA) = try await startNode("rt-watch-\(suffix)")
-        defer { Task { await nodeA.stop() } }
         let client = try await RealtimeTestClient.connect(port: portA, token: token(.user), timeoutSeconds: 20)
         try await client.send(#"{"type":"subscribe","room":"api_status_updates"}"#)
         _ = try await client.next(type: "subscribed")
@@ -200,15 +215,22 @@ import Testing
         #expect(try await next("node.joined"))
         await nodeB.stop()
         #expect(try await next("node.left"))
+        // Ended here, not in a deferred Task: a Task still pending when the test process exits never
+        // runs, and the node would outlive the test run (on a thrown error, deinit kills it). Killed,
+        // not stopped: a graceful stop waits for these test sockets' close handshakes.
+        await nodeA.killNow()
     }
 
     @Test func tokenExpiryClosesTheSocket() async throws {
         let (node, port) = try await startNode("rt-exp-\(UInt32.random(in: 0...UInt32.max))")
-        defer { Task { await node.stop() } }
         let client = try await RealtimeTestClient.connect(port: port, token: token(.user, expiresIn: 2))
         #expect(client.handshakeStatus == 101)
         // The verifier's leeway admits it a little past exp; the session closes at exp with 1008.
         #expect(try await client.next() == nil)
         #expect(client.closeCode == 1008)
+        // Ended here, not in a deferred Task: a Task still pending when the test process exits never
+        // runs, and the node would outlive the test run (on a thrown error, deinit kills it). Killed,
+        // not stopped: a graceful stop waits for these test sockets' close handshakes.
+        await node.killNow()
     }
 }

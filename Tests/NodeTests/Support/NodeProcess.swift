@@ -108,6 +108,13 @@ final class NodeProcess: Sendable {
 
     func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
 
+    /// SIGKILL and wait: for tests that end with clients still connected and assert nothing about exit.
+    func killNow() async {
+        guard process.isRunning else { return }
+        signal(SIGKILL)
+        _ = await waitForExit(timeout: .seconds(5))
+    }
+
     /// SIGTERM, then SIGKILL if it has not exited within `grace`.
     func stop(grace: Duration = .seconds(10)) async {
         guard process.isRunning else { return }
