@@ -23,6 +23,8 @@ func makeConfiguration(_ arguments: [String]) -> HTTPServerConfiguration {
     // The Autobahn suite sends messages up to 16 MiB to the echo endpoint ...
     configuration.webSocket.maxMessageBytes = 20 * 1_048_576
     configuration.webSocket.maxFrameBytes = 20 * 1_048_576
+    // The echo endpoint answers bursts (Autobahn 9.x: 1,000 messages back to back) with no retry.
+    configuration.webSocket.maxOutboundBytes = 64 * 1_048_576
     // ... some of them (9.3/9.4) in 64-byte fragments: 4 MiB / 64 = 65,536 fragments.
     configuration.webSocket.maxFragments = 1 << 20
     configuration.maxConnections = 20_000

@@ -47,6 +47,8 @@ public final class RealtimeHub: Sendable {
     }
 
     let state = Mutex(State())
+    /// Set by `shutdown()`: a gap fill retrying against an unreachable Redis gives up.
+    let shutDown = Atomic<Bool>(false)
     static let latencySamples = 1_024
 
     public init(redis: RedisClient, historyLength: Int = 1_000, historyTTLMs: Int64 = 7 * 24 * 3_600_000,
@@ -155,8 +157,11 @@ public final class RealtimeHub: Sendable {
 
     /// Closes the pub/sub connection (ends `run()`).
     public func shutdown() async {
+        shutDown.store(true, ordering: .releasing)
         await subscriber.shutdown()
     }
+
+    var isShutDown: Bool { shutDown.load(ordering: .acquiring) }
 
     public func statistics() -> RealtimeHubStatistics {
         state.withLock { state in
@@ -203,7 +208,11 @@ public final class RealtimeHub: Sendable {
     }
 
     /// After the pub/sub connection came back: every room with subscribers gets the events published
-    /// while it was down, from history, in order (sinks drop ids they already have).
+    /// while it was down, from history, in order (sinks drop ids they already have). Live messages
+    /// wait meanwhile (this runs inside `run()`), so order holds. The command connections may come
+    /// back later than the subscriber (or Redis may still be loading): each room is retried with
+    /// backoff until its history answers or the hub shuts down, and read page by page, however many
+    /// events were missed.
     func fillGaps() async {
         let rooms = state.withLock { state in
             state.rooms.compactMap { name, room -> (String, RealtimeEventID)? in
@@ -211,9 +220,22 @@ public final class RealtimeHub: Sendable {
                 return (name, last)
             }
         }
-        for (room, last) in rooms {
-            guard let join = try? await history(room, after: last) else { continue }
-            for event in join.missed { fanOut(event, countAsReceived: false) }
+        for (room, start) in rooms {
+            var last = start
+            var delay = Duration.milliseconds(50)
+            while !Task.isCancelled && !isShutDown {
+                let page: RealtimeJoin
+                do {
+                    page = try await history(room, after: last)
+                } catch {
+                    try? await Task.sleep(for: delay)
+                    delay = min(delay * 2, .seconds(2))
+                    continue
+                }
+                for event in page.missed { fanOut(event, countAsReceived: false) }
+                guard page.missed.count >= maxRecovered, let newest = page.missed.last?.id else { break }
+                last = newest
+            }
         }
     }
 }

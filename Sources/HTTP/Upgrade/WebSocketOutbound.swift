@@ -49,10 +49,24 @@ public final class WebSocketOutbound: Sendable {
     public var isOpen: Bool { open.load(ordering: .relaxed) }
 
     @discardableResult
-    public func send(text: String) -> SendResult { send(WebSocketFrameEncoder.text(text)) }
+    public func send(text: String) -> SendResult {
+        guard hasRoom(for: text.utf8.count) else { return isOpen ? .queueFull : .closed }
+        return send(WebSocketFrameEncoder.text(text))
+    }
 
     @discardableResult
-    public func send(binary: [UInt8]) -> SendResult { send(WebSocketFrameEncoder.binary(binary)) }
+    public func send(binary: [UInt8]) -> SendResult {
+        guard hasRoom(for: binary.count) else { return isOpen ? .queueFull : .closed }
+        return send(WebSocketFrameEncoder.binary(binary))
+    }
+
+    /// A cheap look at the limits before a frame is built: a sender retrying against a full socket
+    /// must not copy its message into a frame only to have it refused. `send` decides for real.
+    private func hasRoom(for payload: Int) -> Bool {
+        guard isOpen else { return false }
+        let bytes = queuedBytes.load(ordering: .relaxed)
+        return queued.load(ordering: .relaxed) < limit && (bytes == 0 || bytes + payload <= byteLimit)
+    }
 
     /// Starts the close handshake with `code` (1000 by default).
     public func close(code: WebSocketCloseCode = .normalClosure, reason: String = "") {

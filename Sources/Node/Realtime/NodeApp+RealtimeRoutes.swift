@@ -25,6 +25,9 @@ extension NodeApp {
             origins.isEmpty || origin.map { origins.contains($0) } ?? true
         }) { [self] _, context in
             let claims = try context.require(.user)
+            // The verifier's leeway admits a token a few seconds past `exp`; a socket would be closed
+            // at once, and a browser would reconnect with it in a loop: refuse the upgrade instead.
+            guard claims.expiresAt > Date() else { throw HTTPError.unauthorized("The token has expired.") }
             return RealtimeSession(hub: realtimeHub, claims: claims, catalog: realtimeRooms, counters: realtimeCounters)
         }
 

@@ -15,7 +15,8 @@ final class RealtimeSession: WebSocketHandler, RealtimeSink {
     /// A room this connection is in.
     enum Subscription {
         /// Waiting for the join (and its recovery) to finish; live events are held meanwhile.
-        case joining(held: [RealtimeEvent])
+        /// `overflowed`: more arrived than can be held, so the answer cannot claim `recovered`.
+        case joining(held: [RealtimeEvent], overflowed: Bool)
         /// Events flow; `last` is the highest id sent (older or equal ids are duplicates).
         case live(last: RealtimeEventID?)
     }
@@ -40,8 +41,10 @@ final class RealtimeSession: WebSocketHandler, RealtimeSink {
     /// How soon a connection whose socket was full tries its queue again.
     static let retryDelay = Duration.milliseconds(20)
 
+    /// `queueHardLimit` leaves room for a whole replay (`maxRecovered`) plus the events held while
+    /// joining, all critical, on top of the ordinary queue.
     init(hub: RealtimeHub, claims: JWTClaims, catalog: RealtimeRoomCatalog, counters: RealtimeCounters,
-         queueCapacity: Int = 256, queueHardLimit: Int = 1_024) {
+         queueCapacity: Int = 256, queueHardLimit: Int = 4_096) {
         sinkID = hub.makeSinkID()
         self.hub = hub
         self.claims = claims
@@ -54,16 +57,14 @@ final class RealtimeSession: WebSocketHandler, RealtimeSink {
         counters.connections.wrappingAdd(1, ordering: .relaxed)
         // The token's lifetime bounds the connection's: past `exp` it closes with 1008 and the
         // client reconnects with a fresh token (and `since`, losing nothing).
+        state.withLock { $0.outbound = outbound }
         let remaining = claims.expiresAt.timeIntervalSinceNow
         let expiry = Task { [weak self] in
             try? await Task.sleep(for: .milliseconds(max(0, Int64(remaining * 1000))))
             guard !Task.isCancelled else { return }
             self?.state.withLock { $0.outbound }?.close(code: WebSocketCloseCode(rawValue: 1008), reason: "token expired")
         }
-        state.withLock { state in
-            state.outbound = outbound
-            state.expiry = expiry
-        }
+        state.withLock { $0.expiry = expiry }
     }
 
     func onText(_ text: String, outbound: WebSocketOutbound) async {
@@ -124,7 +125,7 @@ final class RealtimeSession: WebSocketHandler, RealtimeSink {
         }
         let started = state.withLock { state -> Bool in
             guard !state.closed, state.rooms[room] == nil else { return false }
-            state.rooms[room] = .joining(held: [])
+            state.rooms[room] = .joining(held: [], overflowed: false)
             return true
         }
         guard started else {
@@ -140,16 +141,22 @@ final class RealtimeSession: WebSocketHandler, RealtimeSink {
             return
         }
         state.withLock { state in
-            guard case .joining(let held) = state.rooms[room] else { return }
-            enqueue(RealtimeServerMessage.subscribed(room: room, recovered: join.recovered, missed: join.missed.count),
+            guard case .joining(let held, let overflowed) = state.rooms[room] else { return }
+            enqueue(RealtimeServerMessage.subscribed(room: room, recovered: join.recovered && !overflowed,
+                                                     missed: join.missed.count),
                     priority: .critical, in: &state)
+            pump(&state)
+            // The replay and the events held meanwhile go out in id order and are never shed: they
+            // take the critical lane (FIFO, ahead of later live events of lower priority), and each
+            // is handed to the socket at once while it has room, so the queue fills only under real
+            // back-pressure. Their JSON keeps each event's own priority.
             var last = since
             for event in join.missed + held.sorted(by: { $0.id < $1.id }) where last.map({ event.id > $0 }) ?? true {
-                enqueue(event.message, priority: event.priority, in: &state)
+                enqueue(event.message, priority: .critical, in: &state)
+                pump(&state)
                 last = event.id
             }
             state.rooms[room] = .live(last: last)
-            pump(&state)
         }
     }
 
@@ -172,13 +179,14 @@ final class RealtimeSession: WebSocketHandler, RealtimeSink {
             switch state.rooms[event.room] {
             case .none:
                 return
-            case .joining(var held):
+            case .joining(var held, let overflowed):
                 guard held.count < Self.maxHeldWhileJoining else {
                     counters.dropped.wrappingAdd(1, ordering: .relaxed)
+                    state.rooms[event.room] = .joining(held: held, overflowed: true)
                     return
                 }
                 held.append(event)
-                state.rooms[event.room] = .joining(held: held)
+                state.rooms[event.room] = .joining(held: held, overflowed: overflowed)
             case .live(let last):
                 if let last, event.id <= last { return }
                 state.rooms[event.room] = .live(last: event.id)

@@ -125,4 +125,60 @@ import Testing
         await run.value
         await redis.shutdown()
     }
+
+    /// A gap longer than one page of history is filled completely, in order.
+    @Test func fillsLongGapsPageByPage() async throws {
+        let redis = try Self.redis()
+        let hub = try RealtimeHub(redis: redis, maxRecovered: 3)
+        let run = Task { await hub.run() }
+        let room = Self.room()
+        let sink = Collector(id: hub.makeSinkID())
+        _ = try await hub.join(room, sink: sink, since: nil)
+        let seen = try await hub.publish(room: room, event: "e", priority: .medium, data: "0").id
+        #expect(await waitFor { sink.ids == [seen] })
+        var missed: [RealtimeEventID] = []
+        for n in 1...8 {
+            let reply = try await redis.run(RealtimePublishScript.script, keys: [RealtimeHub.historyKey(room)],
+                                            args: ["elsewhere", "low", "e", String(n), "100", "60000"])
+            missed.append(try #require(reply.array?.first?.string.flatMap { RealtimeEventID($0) }))
+        }
+        await hub.fillGaps()
+        #expect(sink.ids == [seen] + missed)
+        await hub.shutdown()
+        await run.value
+        await redis.shutdown()
+    }
+
+    /// History that cannot be read when the subscriber comes back (here: the hub's Redis user may not
+    /// run XRANGE for a moment, as when its command connections reconnect later) is retried until it
+    /// answers: nothing missed is skipped.
+    @Test func retriesAGapFillUntilHistoryAnswers() async throws {
+        let admin = try Self.redis()
+        let user = "gapfill\(UInt32.random(in: 0...UInt32.max))"
+        _ = try await admin.send("ACL", arguments: ["SETUSER", user, "on", ">pw", "~*", "&*", "+@all"]).throwingServerError()
+        guard let url = ProcessInfo.processInfo.environment["COORD_TEST_REDIS_URL"] else { throw TestEnvironmentMissing(variable: "COORD_TEST_REDIS_URL") }
+        let redis = try RedisClient(configuration: RedisConfiguration(url: url.replacingOccurrences(of: "redis://", with: "redis://\(user):pw@")))
+        let hub = try RealtimeHub(redis: redis)
+        let run = Task { await hub.run() }
+        let room = Self.room()
+        let sink = Collector(id: hub.makeSinkID())
+        _ = try await hub.join(room, sink: sink, since: nil)
+        let seen = try await hub.publish(room: room, event: "e", priority: .medium, data: "0").id
+        #expect(await waitFor { sink.ids == [seen] })
+        let reply = try await admin.run(RealtimePublishScript.script, keys: [RealtimeHub.historyKey(room)],
+                                        args: ["elsewhere", "high", "e", "1", "100", "60000"])
+        let missed = try #require(reply.array?.first?.string.flatMap { RealtimeEventID($0) })
+        _ = try await admin.send("ACL", arguments: ["SETUSER", user, "-xrange"]).throwingServerError()
+        let fill = Task { await hub.fillGaps() }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(sink.ids == [seen], "nothing can be read yet")
+        _ = try await admin.send("ACL", arguments: ["SETUSER", user, "+xrange"]).throwingServerError()
+        await fill.value
+        #expect(sink.ids == [seen, missed])
+        await hub.shutdown()
+        await run.value
+        await redis.shutdown()
+        _ = try await admin.send("ACL", arguments: ["DELUSER", user])
+        await admin.shutdown()
+    }
 }

@@ -221,6 +221,36 @@ import Testing
         await nodeA.killNow()
     }
 
+    /// A long replay of mixed priorities arrives whole and in id order (not shed, not reordered by
+    /// priority), before the live events that follow it.
+    @Test func longMixedPriorityReplayArrivesWholeAndInOrder() async throws {
+        let (node, port) = try await startNode("rt-replay-\(UInt32.random(in: 0...UInt32.max))")
+        let base = "http://127.0.0.1:\(port)"
+        let room = "batching_performance"
+        let first = try await publish(base, room: room, data: #"{"n":0}"#)
+        let since = try #require(try first.json()["id"] as? String)
+        let priorities = ["low", "critical", "medium", "high"]
+        var published: [String] = []
+        for n in 1...300 {
+            let reply = try await publish(base, room: room, data: #"{"n":\#(n)}"#, priority: priorities[n % 4])
+            published.append(try #require(try reply.json()["id"] as? String))
+        }
+        let client = try await RealtimeTestClient.connect(port: port, token: token(.user), timeoutSeconds: 10)
+        try await client.send(#"{"type":"subscribe","room":"\#(room)","since":"\#(since)"}"#)
+        let subscribed = try await client.next(type: "subscribed")
+        #expect(subscribed["recovered"] as? Bool == true)
+        #expect(subscribed["missed"] as? Int == 300)
+        var received: [String] = []
+        for _ in 1...300 { received.append(try #require(try await client.next(type: "event")["id"] as? String)) }
+        #expect(received == published)
+        let live = try await publish(base, room: room, data: #"{"n":301}"#, priority: "low")
+        #expect(try await client.next(type: "event")["id"] as? String == (try live.json()["id"] as? String))
+        // An expired token (inside the verifier's leeway) is refused at the handshake, not accepted and closed.
+        let stale = try await RealtimeTestClient.connect(port: port, token: token(.user, expiresIn: -5))
+        #expect(stale.handshakeStatus == 401)
+        await node.killNow()
+    }
+
     @Test func tokenExpiryClosesTheSocket() async throws {
         let (node, port) = try await startNode("rt-exp-\(UInt32.random(in: 0...UInt32.max))")
         let client = try await RealtimeTestClient.connect(port: port, token: token(.user, expiresIn: 2))
