@@ -51,13 +51,15 @@ public final class RealtimeHub: Sendable {
     let shutDown = Atomic<Bool>(false)
     static let latencySamples = 1_024
 
+    /// `subscriberBuffer`: pub/sub messages held while fan-out is behind; past it the oldest are
+    /// dropped and then recovered from history (see `run()`).
     public init(redis: RedisClient, historyLength: Int = 1_000, historyTTLMs: Int64 = 7 * 24 * 3_600_000,
-                maxRecovered: Int = 1_000) throws(RedisError) {
+                maxRecovered: Int = 1_000, subscriberBuffer: Int = 10_000) throws(RedisError) {
         self.redis = redis
         self.historyLength = historyLength
         self.historyTTLMs = historyTTLMs
         self.maxRecovered = maxRecovered
-        subscriber = try redis.makeSubscriber()
+        subscriber = try redis.makeSubscriber(bufferLimit: subscriberBuffer)
     }
 
     /// Pub/sub channel of a room; the hash tag keeps a room's keys on one Redis Cluster slot.
@@ -139,11 +141,15 @@ public final class RealtimeHub: Sendable {
     }
 
     /// Consumes pub/sub until the subscriber shuts down: fans each event out to the room's sinks, and
-    /// after a reconnect replays from history what this node missed meanwhile.
+    /// after a reconnect, or after falling so far behind that the subscriber dropped messages, replays
+    /// from history what this node missed.
     public func run() async {
         for await event in subscriber.events {
             switch event {
             case .message(let message):
+                // Fan-out fell behind and the subscriber's buffer dropped older messages: take them
+                // (and everything up to now) from history before this one, which is then a duplicate.
+                if subscriber.takeDroppedMessages() > 0 { await fillGaps() }
                 guard let room = Self.room(fromChannel: message.channel),
                       let event = RealtimeEvent(room: room, payload: message.payload) else { continue }
                 fanOut(event, countAsReceived: true)

@@ -84,8 +84,9 @@ public final class RedisClient: Sendable {
     }
 
     /// A dedicated pub/sub connection using this client's configuration.
-    public func makeSubscriber() throws(RedisError) -> RedisSubscriber {
-        try RedisSubscriber(configuration: configuration)
+    /// `bufferLimit`: undelivered events held for a slow consumer before the oldest are dropped.
+    public func makeSubscriber(bufferLimit: Int = 10_000) throws(RedisError) -> RedisSubscriber {
+        try RedisSubscriber(configuration: configuration, bufferLimit: bufferLimit)
     }
 
     /// The first ready connection with fewer than `spilloverThreshold` requests in flight, so

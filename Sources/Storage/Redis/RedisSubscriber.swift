@@ -9,9 +9,17 @@ import Synchronization
 /// for await event in subscriber.events { ... }
 /// ```
 public final class RedisSubscriber: Sendable {
-    /// Messages and connection gaps, in order. Holds at most 10,000 undelivered events (oldest
-    /// dropped first) so a stalled consumer cannot exhaust memory.
+    /// Messages and connection gaps, in order. Holds at most `bufferLimit` (10,000) undelivered events
+    /// (oldest dropped first) so a stalled consumer cannot exhaust memory; `takeDroppedMessages()`
+    /// tells the consumer it fell behind, so it can recover what it lost from elsewhere.
     public let events: AsyncStream<RedisSubscriberEvent>
+    /// Messages dropped from a full buffer since the consumer last asked.
+    private let dropped: DropCounter
+
+    /// Shared by the connection's callback and `takeDroppedMessages()`.
+    final class DropCounter: Sendable {
+        let count = Atomic<Int>(0)
+    }
     private let continuation: AsyncStream<RedisSubscriberEvent>.Continuation
     private let registry: Registry
     private let connection: RedisConnection
@@ -41,10 +49,12 @@ public final class RedisSubscriber: Sendable {
         }
     }
 
-    init(configuration: RedisConfiguration) throws(RedisError) {
+    init(configuration: RedisConfiguration, bufferLimit: Int = 10_000) throws(RedisError) {
         let (stream, continuation) = AsyncStream.makeStream(of: RedisSubscriberEvent.self,
-                                                            bufferingPolicy: .bufferingNewest(10_000))
+                                                            bufferingPolicy: .bufferingNewest(max(1, bufferLimit)))
         let registry = Registry()
+        let dropped = DropCounter()
+        self.dropped = dropped
         events = stream
         self.continuation = continuation
         self.registry = registry
@@ -52,7 +62,9 @@ public final class RedisSubscriber: Sendable {
                                          extraHandshake: { registry.handshake() }) { event in
             switch event {
             case .push(let reply):
-                if let message = RedisPubSubMessage(push: reply) { continuation.yield(.message(message)) }
+                if let message = RedisPubSubMessage(push: reply), case .dropped = continuation.yield(.message(message)) {
+                    dropped.count.wrappingAdd(1, ordering: .relaxed)
+                }
             case .ready(let downtime):
                 if let downtime { continuation.yield(.reconnected(downtime: downtime)) }
             case .disconnected(let error):
@@ -104,6 +116,9 @@ public final class RedisSubscriber: Sendable {
     }
 
     public var isConnected: Bool { connection.isReady }
+
+    /// How many messages the buffer dropped (the consumer was too slow) since the last call; resets.
+    public func takeDroppedMessages() -> Int { dropped.count.exchange(0, ordering: .relaxed) }
 
     public var channels: Set<String> { registry.sets.withLock { $0.channels } }
     public var patterns: Set<String> { registry.sets.withLock { $0.patterns } }

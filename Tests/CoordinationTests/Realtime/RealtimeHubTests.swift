@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Storage
 import Synchronization
 import Testing
@@ -180,5 +181,39 @@ import Testing
         await redis.shutdown()
         _ = try await admin.send("ACL", arguments: ["DELUSER", user])
         await admin.shutdown()
+    }
+
+    /// Fan-out stalls (a sink blocks the hub for a moment) while events keep coming: the subscriber's
+    /// small buffer drops the oldest, and the hub takes them from history instead: nothing is lost,
+    /// nothing is doubled, order holds.
+    @Test func aSubscriberThatFellBehindRecoversFromHistory() async throws {
+        /// Blocks the hub on its first event, as a slow fan-out would.
+        final class SlowFirst: RealtimeSink {
+            let sinkID: Int
+            let events = Mutex<[RealtimeEventID]>([])
+            init(id: Int) { sinkID = id }
+            func deliver(_ event: RealtimeEvent) {
+                let first = events.withLock { events in
+                    events.append(event.id)
+                    return events.count == 1
+                }
+                if first { usleep(400_000) }
+            }
+        }
+        let redis = try Self.redis()
+        let hub = try RealtimeHub(redis: redis, subscriberBuffer: 4)
+        let run = Task { await hub.run() }
+        let room = Self.room()
+        let sink = SlowFirst(id: hub.makeSinkID())
+        _ = try await hub.join(room, sink: sink, since: nil)
+        var ids: [RealtimeEventID] = []
+        for n in 0..<30 { ids.append(try await hub.publish(room: room, event: "e", priority: .low, data: String(n)).id) }
+        #expect(await waitFor { sink.events.withLock { $0.count } >= 30 })
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(sink.events.withLock { $0 } == ids)
+        #expect(hub.statistics().gapFilled > 0, "the buffer of 4 must have overflowed while the hub was blocked")
+        await hub.shutdown()
+        await run.value
+        await redis.shutdown()
     }
 }
