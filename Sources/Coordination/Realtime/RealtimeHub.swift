@@ -170,17 +170,21 @@ public final class RealtimeHub: Sendable {
     var isShutDown: Bool { shutDown.load(ordering: .acquiring) }
 
     public func statistics() -> RealtimeHubStatistics {
-        state.withLock { state in
-            let sorted = state.latencies.sorted()
-            func percentile(_ p: Double) -> Double? {
-                guard !sorted.isEmpty else { return nil }
-                return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
-            }
-            return RealtimeHubStatistics(
+        // Copied under the lock, sorted outside it: fan-out takes this lock for every event.
+        var (copy, latencies) = state.withLock { state in
+            (RealtimeHubStatistics(
                 rooms: state.rooms.compactMapValues { $0.sinks.isEmpty ? nil : $0.sinks.count },
                 published: state.published, received: state.received, delivered: state.delivered,
-                gapFilled: state.gapFilled, fanoutP50Ms: percentile(0.5), fanoutP99Ms: percentile(0.99))
+                gapFilled: state.gapFilled, fanoutP50Ms: nil, fanoutP99Ms: nil), state.latencies)
         }
+        let sorted = latencies.sorted()
+        func percentile(_ p: Double) -> Double? {
+            guard !sorted.isEmpty else { return nil }
+            return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+        }
+        copy.fanoutP50Ms = percentile(0.5)
+        copy.fanoutP99Ms = percentile(0.99)
+        return copy
     }
 
     static func room(fromChannel channel: String) -> String? {

@@ -87,8 +87,9 @@ extension NodeApp {
     }
 
     /// This node's figures now; `messagesPerSecond` comes from the reporting duty's last interval.
-    func currentRealtimeReport(messagesPerSecond: Double) -> RealtimeNodeReport {
-        let statistics = realtimeHub.statistics()
+    func currentRealtimeReport(messagesPerSecond: Double,
+                               statistics: RealtimeHubStatistics? = nil) -> RealtimeNodeReport {
+        let statistics = statistics ?? realtimeHub.statistics()
         return RealtimeNodeReport(
             nodeId: configuration.nodeID, connections: realtimeCounters.connections.load(ordering: .relaxed),
             rooms: statistics.rooms, messagesPerSecond: messagesPerSecond, deliveredTotal: statistics.delivered,
@@ -101,7 +102,8 @@ extension NodeApp {
         let interval = Duration.milliseconds(realtimeReports.ttlMs / 3)
         while !Task.isCancelled {
             let now = ContinuousClock.now
-            let delivered = realtimeHub.statistics().delivered
+            let statistics = realtimeHub.statistics()
+            let delivered = statistics.delivered
             let rate = realtimeRate.withLock { rate -> Double in
                 if let previous = rate.previous {
                     let seconds = Double((now - previous.at).components.seconds)
@@ -111,7 +113,7 @@ extension NodeApp {
                 rate.previous = (now, delivered)
                 return rate.lastRate
             }
-            try? await realtimeReports.save(currentRealtimeReport(messagesPerSecond: rate))
+            try? await realtimeReports.save(currentRealtimeReport(messagesPerSecond: rate, statistics: statistics))
             try? await Task.sleep(for: interval)
         }
     }
