@@ -27,18 +27,31 @@ import Synchronization
 public final class RedisClient: Sendable {
     public let configuration: RedisConfiguration
     let connections: [RedisConnection]
+    /// The threads driving the connections; `loopConnections[i]` are those of `loops[i]`.
+    let loops: [RedisIOLoop]
+    let loopConnections: [[RedisConnection]]
     private let nextConnection = Atomic<Int>(0)
 
     /// Starts connecting in the background; commands issued before the connection is up wait for it
     /// (bounded by the connect and command timeouts).
     public init(configuration: RedisConfiguration) throws(RedisError) {
         self.configuration = configuration
+        let count = min(max(configuration.connectionCount, 1), 64)
+        var loops: [RedisIOLoop] = []
+        for index in 0..<min(max(configuration.ioThreadCount, 1), count) {
+            loops.append(try RedisIOLoop(name: "redis \(configuration.host):\(configuration.port) #\(index)"))
+        }
         var connections: [RedisConnection] = []
-        for _ in 0..<min(max(configuration.connectionCount, 1), 64) {
-            connections.append(try RedisConnection(configuration: configuration))
+        var loopConnections = [[RedisConnection]](repeating: [], count: loops.count)
+        for index in 0..<count {
+            let connection = try RedisConnection(configuration: configuration, loop: loops[index % loops.count])
+            connections.append(connection)
+            loopConnections[index % loops.count].append(connection)
         }
         self.connections = connections
-        for connection in connections { connection.start() }
+        self.loops = loops
+        self.loopConnections = loopConnections
+        for (loop, members) in zip(loops, loopConnections) { loop.start(members) }
     }
 
     deinit {
@@ -80,6 +93,8 @@ public final class RedisClient: Sendable {
 
     /// Fails pending commands with `.shutdown`, closes connections and waits for their threads.
     public func shutdown() async {
+        // All first: a loop thread lets go of its connections only once every one has shut down.
+        for connection in connections { connection.requestShutdown() }
         for connection in connections { await connection.shutdown() }
     }
 
@@ -95,14 +110,20 @@ public final class RedisClient: Sendable {
     /// When all are past the threshold: the least loaded ready one; when none is ready: round robin
     /// (the request then waits for the connection or fails fast).
     ///
-    /// A caller running on a connection's thread (a task on `executor(for:)`) uses that connection
-    /// while it is ready: its command then never leaves the thread.
+    /// A caller running on a loop's thread (a task on `executor(for:)`) chooses among that loop's
+    /// connections while one is ready: its command then never leaves the thread.
     func pickConnection() -> RedisConnection {
+        if loops.count == 1 { return pick(from: connections) }
         let current = UInt(pthread_self())
-        for connection in connections where connection.threadID.load(ordering: .relaxed) == current {
-            if connection.isReady { return connection }
+        for index in loops.indices where loops[index].threadID.load(ordering: .relaxed) == current {
+            let own = pick(from: loopConnections[index])
+            if own.isReady { return own }
             break
         }
+        return pick(from: connections)
+    }
+
+    private func pick(from connections: [RedisConnection]) -> RedisConnection {
         var leastLoaded: RedisConnection?
         var leastCount = Int.max
         for connection in connections where connection.isReady {

@@ -14,6 +14,10 @@ public struct RedisConfiguration: Sendable, Hashable {
     public var commandTimeout: Duration
     /// Pipelined connections for commands; a few suffice because each carries many commands at once.
     public var connectionCount: Int
+    /// Threads that drive the connections (connection i on thread i mod this): one by default,
+    /// which serves every connection while Redis answers the others; more only pay off with more
+    /// cores than Redis and the node's own threads use. Also the number of `RedisClient.executor`s.
+    public var ioThreadCount: Int
     /// Requests in flight on one connection before new ones spill over to the next connection.
     public var spilloverThreshold: Int
     /// Reconnect pacing after Redis goes away.
@@ -29,7 +33,7 @@ public struct RedisConfiguration: Sendable, Hashable {
 
     public init(host: String = "127.0.0.1", port: Int = 6379, user: String? = nil, password: String? = nil,
                 database: Int = 0, connectTimeout: Duration = .seconds(2), commandTimeout: Duration = .seconds(5),
-                connectionCount: Int = 2, spilloverThreshold: Int = 256, backoff: RedisBackoff = RedisBackoff(),
+                connectionCount: Int = 2, ioThreadCount: Int = 1, spilloverThreshold: Int = 256, backoff: RedisBackoff = RedisBackoff(),
                 maxReplyElements: Int = 1 << 20, maxReplyBytes: Int = 32 << 20) {
         self.host = host
         self.port = port
@@ -39,6 +43,7 @@ public struct RedisConfiguration: Sendable, Hashable {
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
         self.connectionCount = connectionCount
+        self.ioThreadCount = ioThreadCount
         self.spilloverThreshold = spilloverThreshold
         self.backoff = backoff
         self.maxReplyElements = maxReplyElements

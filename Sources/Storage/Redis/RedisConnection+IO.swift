@@ -1,72 +1,56 @@
 import Dispatch
 import Glibc
 
-/// The connection thread: takes callers' submissions, writes them in one go, polls the socket and
-/// the wake pipe, parses replies and lets the state machine (owned by this thread alone) decide.
+/// This connection's part of its loop thread's turn: take callers' submissions, write them in
+/// one go, react to what poll() reported for the socket, let the state machine (owned by the loop
+/// thread alone) decide, and clean up when the loop exits.
 extension RedisConnection {
-    func run() {
-        threadID.store(UInt(pthread_self()), ordering: .relaxed)
-        var worker = Worker(machine: Machine(settings: settings))
-        let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
-        defer { readBuffer.deallocate() }
-        var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0), pollfd(fd: -1, events: 0, revents: 0)]
+    /// The loop's first step for this connection: start connecting.
+    func begin(_ worker: inout Worker) {
         worker.machine.start(now: .now, into: &worker.actions)
         perform(&worker)
+    }
 
-        while true {
-            // Jobs first: the commands they send are then taken and written in this same turn.
-            runJobs(&worker)
-            takeSubmissions(&worker)
-            perform(&worker)
-            if worker.machine.isClosed { break }
-            if worker.isConnected && !worker.hasUnwritten {
-                worker.writeBuffer.removeAll(keepingCapacity: true)
-                worker.writeOffset = 0
-                worker.machine.takeOutbound(swappingWith: &worker.writeBuffer)
-            }
-            if worker.isConnected && worker.hasUnwritten {
-                flush(&worker)
-                perform(&worker)
-            }
-            publish(&worker)
-            guard let lazy = prepareToSleep(&worker) else { continue }
-
-            fds[0].revents = 0
-            fds[1] = pollfd(fd: worker.fd, events: 0, revents: 0)
-            if worker.fd >= 0 {
-                fds[1].events = worker.connecting
-                    ? Int16(POLLOUT) : Int16(POLLIN) | (worker.hasUnwritten ? Int16(POLLOUT) : 0)
-            }
-            var timeout = Self.timeoutMilliseconds(until: worker.machine.nextDeadline)
-            if lazy { timeout = min(timeout, 1) }
-            let ready = poll(&fds, worker.fd >= 0 ? 2 : 1, timeout)
-            if ready <= 0 {
-                if lazy { worker.lazyExpired = true }
-                continue
-            }
-            if fds[0].revents != 0 { drainWakePipe() }
-            let events = Int32(fds[1].revents)
-            guard worker.fd >= 0, events != 0 else { continue }
-            if worker.connecting {
-                finishConnect(&worker)
-            } else if events & (POLLIN | POLLHUP | POLLERR) != 0 {
-                readReplies(&worker, into: readBuffer)
-            }
+    /// Takes submissions and writes what is buffered; false once the machine is closed (shut down).
+    func turn(_ worker: inout Worker) -> Bool {
+        takeSubmissions(&worker)
+        perform(&worker)
+        if worker.machine.isClosed { return false }
+        if worker.isConnected && !worker.hasUnwritten {
+            worker.writeBuffer.removeAll(keepingCapacity: true)
+            worker.writeOffset = 0
+            worker.machine.takeOutbound(swappingWith: &worker.writeBuffer)
+        }
+        if worker.isConnected && worker.hasUnwritten {
+            flush(&worker)
             perform(&worker)
         }
+        publish(&worker)
+        return true
+    }
+
+    /// What poll() reported for this connection's socket.
+    func handle(events: Int32, _ worker: inout Worker, readBuffer: UnsafeMutableRawBufferPointer) {
+        guard worker.fd >= 0 else { return }
+        if worker.connecting {
+            finishConnect(&worker)
+        } else if events & (POLLIN | POLLHUP | POLLERR) != 0 {
+            readReplies(&worker, into: readBuffer)
+        }
+        perform(&worker)
+    }
+
+    /// After the loop's last turn: close the socket and refuse requests that slipped in after the
+    /// last drain, so none is left waiting; then let `shutdown()` return.
+    func finish(_ worker: inout Worker) {
         worker.closeSocket()
         readyFlag.store(false, ordering: .relaxed)
-        // A later thread may get the same pthread id: it must not pass for this one.
-        threadID.store(0, ordering: .relaxed)
-        // Requests that slipped in after the last drain are refused here, so none is left waiting.
-        let (late, lateReattached, waiters, jobs) = shared.withLock { shared in
+        let (late, lateReattached, waiters) = shared.withLock { shared in
             shared.exited = true
             shared.refusal = RedisError(.shutdown, "the Redis client was shut down")
-            defer { shared.inbox = []; shared.reattachments = []; shared.exitWaiters = []; shared.jobs = [] }
-            return (shared.inbox.map(\.waiter), shared.reattachments.map(\.waiter), shared.exitWaiters, shared.jobs)
+            defer { shared.inbox = []; shared.reattachments = []; shared.exitWaiters = [] }
+            return (shared.inbox.map(\.waiter), shared.reattachments.map(\.waiter), shared.exitWaiters)
         }
-        // Tasks parked on this thread as their executor still have to finish: elsewhere now.
-        runElsewhere(Array(worker.jobs[worker.jobHead...]) + jobs)
         inFlight.wrappingSubtract(late.count + lateReattached.count, ordering: .relaxed)
         let shutdown = RedisError(.shutdown, "the Redis client was shut down")
         for waiter in late + lateReattached { waiter.resume(returning: .done(.failure(shutdown))) }
@@ -80,12 +64,11 @@ extension RedisConnection {
     /// (BLPOP) delays others by at most that much, and ends early once the next batch holds half
     /// as many commands as are in flight (so two batches overlap: Redis works on one while the
     /// callers of the other are resumed).
-    private func prepareToSleep(_ worker: inout Worker) -> Bool? {
-        let lazy = worker.isConnected && worker.machine.isReady && worker.machine.pendingCount > 0 && !worker.lazyExpired
-        if hasQueuedJobs(worker) { return nil }
+    func prepareToSleep(_ worker: inout Worker) -> Bool? {
+        let lazy = worker.waitsLazily
         let busy = shared.withLock { shared in
             if shared.shutdownRequested || !shared.cancellations.isEmpty || !shared.reattachments.isEmpty
-                || !shared.jobs.isEmpty || (!lazy && !shared.inbox.isEmpty) {
+                || (!lazy && !shared.inbox.isEmpty) {
                 return true
             }
             shared.sleeping = !lazy

@@ -1,6 +1,6 @@
 import Glibc
 
-/// What the connection thread does when poll() reports the socket or the wake pipe: finish a
+/// What the loop thread does for this connection when poll() reports the socket or the wake pipe: finish a
 /// connect, write buffered commands, read and parse replies.
 extension RedisConnection {
     func finishConnect(_ worker: inout Worker) {
@@ -77,14 +77,6 @@ extension RedisConnection {
 
     func lost(_ worker: inout Worker, _ error: RedisError) {
         worker.machine.connectionClosed(error, now: .now, into: &worker.actions)
-    }
-
-    /// One read, not a loop until EAGAIN: `wakePending` keeps the pipe to a byte or two, and
-    /// anything left makes the next poll return at once, so the second read (one system call per
-    /// wake-up, thousands per second) buys nothing.
-    func drainWakePipe() {
-        var scratch: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        _ = withUnsafeMutableBytes(of: &scratch) { read(wakeRead, $0.baseAddress, $0.count) }
     }
 
     static func timeoutMilliseconds(until deadline: ContinuousClock.Instant?) -> Int32 {

@@ -1,7 +1,7 @@
 import Glibc
 
 extension RedisConnection {
-    /// Everything only the connection thread touches: the machine, the socket, buffers, the reader.
+    /// Everything only the loop thread touches: the machine, the socket, buffers, the reader.
     struct Worker {
         var machine: Machine
         var fd: Int32 = -1
@@ -15,10 +15,6 @@ extension RedisConnection {
         var incoming: [UInt8] = []
         var cancellations: [UInt64] = []
         var reattachments: [(id: UInt64, waiter: Waiter)] = []
-        /// A batch of jobs being run in chunks (see `runJobs`): `jobHead` is the next to run.
-        var jobs: [UnownedJob] = []
-        var jobHead = 0
-        var jobChunk = 16
         var publishedRefusal: RedisError?
         var publishedReady = false
         /// A lazy wait (see `prepareToSleep`) ran out without replies: wait normally next time.
@@ -34,6 +30,9 @@ extension RedisConnection {
         }
 
         var isConnected: Bool { fd >= 0 && !connecting }
+        /// Replies to commands in flight will wake the thread: new submissions need not (see
+        /// `RedisConnection.prepareToSleep`), unless such a wait already ran out once.
+        var waitsLazily: Bool { isConnected && machine.isReady && machine.pendingCount > 0 && !lazyExpired }
         var hasUnwritten: Bool { writeOffset < writeBuffer.count }
     }
 }

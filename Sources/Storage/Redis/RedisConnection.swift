@@ -1,10 +1,10 @@
 import Foundation
 import Synchronization
 
-/// One TCP connection to Redis driven by its own thread: callers append encoded commands under a
-/// lock and wake the thread, which writes everything buffered in one go (automatic pipelining),
-/// reads replies and resumes callers in FIFO order. Decisions live in `RedisConnectionStateMachine`;
-/// this class only does I/O.
+/// One TCP connection to Redis, driven by a `RedisIOLoop` thread (shared with the client's other
+/// connections): callers append encoded commands under a lock and wake the thread, which writes
+/// everything buffered in one go (automatic pipelining), reads replies and resumes callers in FIFO
+/// order. Decisions live in `RedisConnectionStateMachine`; this class only does I/O.
 final class RedisConnection: Sendable {
     typealias Machine = RedisConnectionStateMachine<Waiter>
     typealias Action = Machine.Action
@@ -23,23 +23,20 @@ final class RedisConnection: Sendable {
         case disconnected(RedisError)
     }
 
-    /// The hand-over point between callers and the connection thread, always used under `shared`'s
+    /// The hand-over point between callers and the loop thread, always used under `shared`'s
     /// lock. Kept tiny so callers never wait behind reply processing: the state machine itself
-    /// belongs to the connection thread alone.
+    /// belongs to the loop thread alone.
     struct Shared {
-        /// Requests not yet taken by the connection thread, in order; their bytes are in `outbound`.
+        /// Requests not yet taken by the loop thread, in order; their bytes are in `outbound`.
         var inbox: [Machine.Submission] = []
         var outbound: [UInt8] = []
         var cancellations: [UInt64] = []
         /// Released callers coming back with a new waiter (see `awaitReleased`).
         var reattachments: [(id: UInt64, waiter: Waiter)] = []
-        /// Jobs of tasks that run on this connection's thread as their task executor (see
-        /// `RedisConnection+Executor.swift`), run at the top of the thread's loop.
-        var jobs: [UnownedJob] = []
-        /// Set by the connection thread: why new requests are refused right now (nil: accepted).
+        /// Set by the loop thread: why new requests are refused right now (nil: accepted).
         var refusal: RedisError?
         var shutdownRequested = false
-        /// The connection thread sleeps in poll() and only a wake-up byte brings it back; when false
+        /// The loop thread sleeps in poll() and only a wake-up byte brings it back; when false
         /// it is busy (or waiting for replies it will get anyway) and checks the inbox by itself.
         var sleeping = false
         /// During a lazy wait: inbox size at which a caller wakes the thread anyway, so the next
@@ -47,6 +44,7 @@ final class RedisConnection: Sendable {
         var lazyFlushAt = Int.max
         /// A wake-up byte is already on its way: later callers need not write another.
         var wakePending = false
+        /// Set when the loop starts / once the loop thread is done with this connection.
         var started = false
         var exited = false
         var exitWaiters: [CheckedContinuation<Void, Never>] = []
@@ -54,25 +52,22 @@ final class RedisConnection: Sendable {
 
     let configuration: RedisConfiguration
     let shared: RedisSpinLock<Shared>
-    /// The state machine is created from these inside the connection thread, which alone owns it.
+    /// The thread that drives this connection (and the task executor of its callers, if they opt in).
+    let loop: RedisIOLoop
+    /// The state machine is created from these inside the loop thread, which alone owns it.
     let settings: Machine.Settings
     /// Mirrors `machine.isReady` so routing can skip a down connection without taking its lock.
     let readyFlag = Atomic<Bool>(false)
     private let ids = Atomic<UInt64>(0)
     /// Requests submitted and not yet answered, for routing (see `RedisClient.pickConnection`).
     let inFlight = Atomic<Int>(0)
-    /// The connection thread's `pthread_self()` once it runs (0 before): lets a caller know it is
-    /// running on that thread, where it needs no wake-up and is resumed without a thread hop.
-    let threadID = Atomic<UInt>(0)
-    /// Jobs in `Shared.jobs` (maintained under the lock), so the loop skips the lock when none.
-    let queuedJobs = Atomic<Int>(0)
-    let wakeRead: Int32
-    let wakeWrite: Int32
     let onEvent: @Sendable (Event) -> Void
     /// Extra commands for each (re)connect, asked for at connect time (a subscriber's channels).
     let extraHandshake: @Sendable () -> [RedisHandshakeCommand]
 
-    init(configuration: RedisConfiguration, isSubscriber: Bool = false,
+    /// `loop`: the thread to be driven by (the caller starts it with all its connections); nil
+    /// gives the connection a loop of its own (started by `start()`).
+    init(configuration: RedisConfiguration, loop: RedisIOLoop? = nil, isSubscriber: Bool = false,
          extraHandshake: @escaping @Sendable () -> [RedisHandshakeCommand] = { [] },
          onEvent: @escaping @Sendable (Event) -> Void = { _ in }) throws(RedisError) {
         self.configuration = configuration
@@ -90,27 +85,27 @@ final class RedisConnection: Sendable {
             isSubscriber: isSubscriber)
         shared = RedisSpinLock(Shared())
         self.settings = settings
-        (wakeRead, wakeWrite) = try RedisSocket.makeWakePipe()
+        if let loop {
+            self.loop = loop
+        } else {
+            self.loop = try RedisIOLoop(name: "redis \(configuration.host):\(configuration.port)")
+        }
         self.extraHandshake = extraHandshake
         self.onEvent = onEvent
     }
 
-    deinit {
-        close(wakeRead)
-        close(wakeWrite)
+    /// Starts the loop of a connection created without one (a subscriber's).
+    func start() {
+        loop.start([self])
     }
 
-    /// Starts the connection thread (once).
-    func start() {
-        let first = shared.withLock { shared in
-            defer { shared.started = true }
-            return !shared.started
-        }
-        guard first else { return }
-        let thread = Thread { [self] in run() }
-        thread.name = "redis \(configuration.host):\(configuration.port)"
-        thread.start()
+    /// Called by the loop as it starts: from now on `shutdown` waits for the loop to let go.
+    func markStarted() {
+        shared.withLock { $0.started = true }
     }
+
+    /// True on the thread that drives this connection.
+    var isOnConnectionThread: Bool { loop.isOnThread }
 
     var isReady: Bool { readyFlag.load(ordering: .relaxed) }
 
@@ -122,13 +117,13 @@ final class RedisConnection: Sendable {
     /// The wait has no cancellation handler: registering one per command (a status record added
     /// and removed under the task's lock) cost about a fifth of the CPU of a pipelined command.
     /// A caller cancelled before it submits is refused at once; one cancelled while waiting gets
-    /// its reply if that comes within `releaseDelay` (5 ms), otherwise the connection thread
+    /// its reply if that comes within `releaseDelay` (5 ms), otherwise the loop thread
     /// releases it and it waits again behind a handler (`awaitReleased`), which detaches it at once.
     nonisolated(nonsending) func execute(replies: Int = 1, collects: Bool = false, errorEndsRequest: Bool = false,
                  encode: @Sendable (inout [UInt8]) -> Void) async -> Result<RedisReply, RedisError> {
         let id = ids.wrappingAdd(1, ordering: .relaxed).newValue
         inFlight.wrappingAdd(1, ordering: .relaxed)
-        // On the connection thread the loop takes the inbox right after the current batch of jobs,
+        // On the loop thread the loop takes the inbox right after the current batch of jobs,
         // so no wake-up byte is needed, and the reply resumes this caller there (see `resume`).
         let onThread = isOnConnectionThread
         let outcome = await withUnsafeContinuation { (continuation: UnsafeContinuation<Outcome, Never>) in
@@ -157,7 +152,7 @@ final class RedisConnection: Sendable {
     }
 
     /// The second wait of a released caller, behind a cancellation handler. A cancellation that
-    /// came earlier runs `onCancel` at once; either way the connection thread sees the reattachment
+    /// came earlier runs `onCancel` at once; either way the loop thread sees the reattachment
     /// and the cancellation in that order or the other, and answers `.cancelled` in both.
     private nonisolated(nonsending) func awaitReleased(id: UInt64) async -> Result<RedisReply, RedisError> {
         let outcome = await withTaskCancellationHandler {
@@ -186,7 +181,7 @@ final class RedisConnection: Sendable {
         return result
     }
 
-    /// Asks the connection thread to answer this request with `.cancelled` (if still unanswered).
+    /// Asks the loop thread to answer this request with `.cancelled` (if still unanswered).
     private func cancel(id: UInt64) {
         let wake = shared.withLock { shared in
             shared.cancellations.append(id)
@@ -220,7 +215,6 @@ final class RedisConnection: Sendable {
     }
 
     func wake() {
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)
+        loop.wake()
     }
 }

@@ -8,7 +8,10 @@ import Testing
     /// Replies in order per task, the task back on the same thread after each command, and the
     /// command sent on that thread's connection.
     @Test func commandsFromTheExecutorKeepOrderAndStayOnItsThread() async throws {
-        let redis = try RedisClient(configuration: RedisTestSupport.configuration { $0.connectionCount = 2 })
+        let redis = try RedisClient(configuration: RedisTestSupport.configuration {
+            $0.connectionCount = 2
+            $0.ioThreadCount = 2
+        })
         let prefix = RedisTestSupport.prefix()
         try await redis.ping()
         #expect(redis.executorCount == 2)
@@ -162,4 +165,45 @@ final class RedisExecutorTestLog: Sendable {
     var entries: [String] { lines.withLock { $0 } }
     func stop() { stopped.store(true, ordering: .relaxed) }
     var isStopped: Bool { stopped.load(ordering: .relaxed) }
+}
+
+/// One I/O thread (the default) driving several connections.
+@Suite struct RedisIOLoopTests {
+    /// Concurrent tasks on the single loop spill over to the second connection, every reply still
+    /// in order, and the client shuts down with both connections on one thread.
+    @Test func oneThreadDrivesTwoConnections() async throws {
+        let redis = try RedisClient(configuration: RedisTestSupport.configuration {
+            $0.connectionCount = 2
+            $0.spilloverThreshold = 4
+        })
+        #expect(redis.executorCount == 1)
+        let prefix = RedisTestSupport.prefix()
+        try await redis.ping()
+        let problems = RedisExecutorTestLog()
+        let clientIDs = await withTaskGroup(of: Set<Int64>.self) { group in
+            for index in 0..<30 {
+                group.addTask(executorPreference: redis.executor(for: index)) {
+                    var seen: Set<Int64> = []
+                    for expected in Int64(1)...100 {
+                        let reply = await redisCapture { () async throws(RedisError) in
+                            try await redis.send("INCR", prefix + "\(index)")
+                        }
+                        guard case .success(let value) = reply, value.integer == expected else {
+                            problems.append("task \(index): \(reply) instead of \(expected)")
+                            return seen
+                        }
+                        if expected % 10 == 0, let id = try? await redis.send("CLIENT", "ID").integer { seen.insert(id) }
+                    }
+                    return seen
+                }
+            }
+            return await group.reduce(into: Set<Int64>()) { $0.formUnion($1) }
+        }
+        #expect(problems.entries == [])
+        #expect(clientIDs.count == 2, "commands should use both connections: \(clientIDs)")
+        let (_, took) = await redisTimed { await redis.shutdown() }
+        #expect(took < .seconds(1))
+        let late = await redisCapture { () async throws(RedisError) in try await redis.send("PING") }
+        #expect(late.redisFailure?.code == .shutdown)
+    }
 }
