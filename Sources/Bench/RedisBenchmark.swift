@@ -12,6 +12,8 @@ struct RedisBenchmark {
         var tasks = 100
         var seconds = 5.0
         var connections = 2
+        /// `RedisConfiguration.spilloverThreshold` (nil: the default).
+        var spillover: Int?
         /// Where the tasks run: `global` (Swift's default pool), `loops` (an `EventLoopGroup` as
         /// task executor, one loop per core, as the node runs its request handlers) or `client`
         /// (the client's own executors: task i on connection i mod C's thread).
@@ -37,6 +39,7 @@ struct RedisBenchmark {
                 case "--tasks": tasks = try Int(value()).flatMap { $0 > 0 ? $0 : nil } ?? { throw Invalid(description: "bad --tasks") }()
                 case "--seconds": seconds = try Double(value()).flatMap { $0 > 0 ? $0 : nil } ?? { throw Invalid(description: "bad --seconds") }()
                 case "--connections": connections = try Int(value()).flatMap { $0 > 0 ? $0 : nil } ?? { throw Invalid(description: "bad --connections") }()
+                case "--spillover": spillover = try Int(value()).flatMap { $0 > 0 ? $0 : nil } ?? { throw Invalid(description: "bad --spillover") }()
                 case "--tests":
                     tests = Set(try value().split(separator: ",").map(String.init))
                     guard !tests.isEmpty, tests.isSubset(of: ["incr", "evalsha"]) else { throw Invalid(description: "bad --tests") }
@@ -58,6 +61,7 @@ struct RedisBenchmark {
     func run() async throws {
         var configuration = try RedisConfiguration(url: options.url)
         configuration.connectionCount = options.connections
+        if let spillover = options.spillover { configuration.spilloverThreshold = spillover }
         let redis = try RedisClient(configuration: configuration)
         try await redis.ping()
         let script = RedisScript(Self.scriptSource)

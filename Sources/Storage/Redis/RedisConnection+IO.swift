@@ -111,16 +111,21 @@ extension RedisConnection {
     ///
     /// Callers that submitted from this thread (tasks on the client's executor) are resumed here:
     /// their next job comes straight back to this thread's queue, which is the point.
-    private func resume(_ all: [(Waiter, Outcome)]) {
-        var remaining = all
-        if all.contains(where: \.0.onThread) {
-            for (waiter, outcome) in all where waiter.onThread { waiter.resume(returning: outcome) }
-            remaining.removeAll { $0.0.onThread }
+    private func resume(_ all: inout [(Waiter, Outcome)]) {
+        var elsewhere: [(Waiter, Outcome)] = []
+        for (waiter, outcome) in all {
+            if waiter.onThread {
+                waiter.resume(returning: outcome)
+            } else {
+                if elsewhere.isEmpty { elsewhere.reserveCapacity(all.count) }
+                elsewhere.append((waiter, outcome))
+            }
         }
-        let batch = remaining
-        if batch.count > 1 {
+        all.removeAll(keepingCapacity: true)
+        if elsewhere.count > 1 {
+            let batch = elsewhere
             DispatchQueue.global().async { for (waiter, outcome) in batch { waiter.resume(returning: outcome) } }
-        } else if let (waiter, outcome) = batch.first {
+        } else if let (waiter, outcome) = elsewhere.first {
             waiter.resume(returning: outcome)
         }
     }
@@ -144,11 +149,6 @@ extension RedisConnection {
         // Health first: a caller woken by a failure below must already see the same state in `health`.
         publish(&worker)
         var completed = 0
-        var resumptions: [(Waiter, Outcome)] = []
-        defer {
-            if completed > 0 { inFlight.wrappingSubtract(completed, ordering: .relaxed) }
-            resume(resumptions)
-        }
         var index = 0
         while index < worker.actions.count {
             let action = worker.actions[index]
@@ -156,9 +156,9 @@ extension RedisConnection {
             switch action {
             case .complete(let waiter, let result):
                 completed += 1
-                resumptions.append((waiter, .done(result)))
+                worker.resumptions.append((waiter, .done(result)))
             case .release(let waiter):
-                resumptions.append((waiter, .released))
+                worker.resumptions.append((waiter, .released))
             case .push(let reply):
                 onEvent(.push(reply))
             case .ready(let downtime):
@@ -180,5 +180,7 @@ extension RedisConnection {
             }
         }
         worker.actions.removeAll(keepingCapacity: true)
+        if completed > 0 { inFlight.wrappingSubtract(completed, ordering: .relaxed) }
+        if !worker.resumptions.isEmpty { resume(&worker.resumptions) }
     }
 }

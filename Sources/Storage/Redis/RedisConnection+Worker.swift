@@ -10,6 +10,8 @@ extension RedisConnection {
         var writeBuffer: [UInt8] = []
         var writeOffset = 0
         var actions: [Action] = []
+        /// Callers to resume after the actions of one `perform` (kept to reuse its storage).
+        var resumptions: [(Waiter, Outcome)] = []
         // Buffers swapped with the shared inbox, so taking a batch copies nothing.
         var submissions: [Machine.Submission] = []
         var incoming: [UInt8] = []

@@ -17,22 +17,33 @@ import Synchronization
 /// competes again each time it wakes, which is enough here because every holder keeps the lock for
 /// nanoseconds and the lock is free almost all the time.
 ///
-/// Safety of `@unchecked Sendable`: `value` is read and written only inside `withLock`, between an
+/// Safety of `@unchecked Sendable`: `value`'s pointee is read and written only inside `withLock` (and
+/// in `init`/`deinit`, which no other thread can overlap), between an
 /// acquiring exchange that set `locked` from false to true and the releasing store that clears
 /// it, so at most one thread touches it at a time and each sees the previous holder's writes;
 /// `Value` is `Sendable`, so handing it from thread to thread this way is allowed.
+///
+/// The value lives behind a pointer rather than in a stored `var`: a class's `var` passed `inout`
+/// costs a dynamic exclusivity check (two runtime calls) on every access, and this lock is taken
+/// a few times per pipelined command; the lock itself already guarantees exclusive access.
 final class RedisSpinLock<Value: Sendable>: @unchecked Sendable {
     private let locked = Atomic<Bool>(false)
-    private var value: Value
+    private let value: UnsafeMutablePointer<Value>
 
     init(_ value: Value) {
-        self.value = value
+        self.value = .allocate(capacity: 1)
+        self.value.initialize(to: value)
+    }
+
+    deinit {
+        value.deinitialize(count: 1)
+        value.deallocate()
     }
 
     func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
         lock()
         defer { locked.store(false, ordering: .releasing) }
-        return body(&value)
+        return body(&value.pointee)
     }
 
     private func lock() {
