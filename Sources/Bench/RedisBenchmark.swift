@@ -14,6 +14,8 @@ struct RedisBenchmark {
         var connections = 2
         /// `RedisConfiguration.spilloverThreshold` (nil: the default).
         var spillover: Int?
+        /// `RedisConfiguration.ioThreadCount` (nil: the default).
+        var ioThreads: Int?
         /// Where the tasks run: `global` (Swift's default pool), `loops` (an `EventLoopGroup` as
         /// task executor, one loop per core, as the node runs its request handlers) or `client`
         /// (the client's own executors: task i on connection i mod C's thread).
@@ -39,6 +41,7 @@ struct RedisBenchmark {
                 case "--tasks": tasks = try Int(value()).flatMap { $0 > 0 ? $0 : nil } ?? { throw Invalid(description: "bad --tasks") }()
                 case "--seconds": seconds = try Double(value()).flatMap { $0 > 0 ? $0 : nil } ?? { throw Invalid(description: "bad --seconds") }()
                 case "--connections": connections = try Int(value()).flatMap { $0 > 0 ? $0 : nil } ?? { throw Invalid(description: "bad --connections") }()
+                case "--io-threads": ioThreads = try Int(value()).flatMap { $0 > 0 ? $0 : nil } ?? { throw Invalid(description: "bad --io-threads") }()
                 case "--spillover": spillover = try Int(value()).flatMap { $0 > 0 ? $0 : nil } ?? { throw Invalid(description: "bad --spillover") }()
                 case "--tests":
                     tests = Set(try value().split(separator: ",").map(String.init))
@@ -62,6 +65,7 @@ struct RedisBenchmark {
         var configuration = try RedisConfiguration(url: options.url)
         configuration.connectionCount = options.connections
         if let spillover = options.spillover { configuration.spilloverThreshold = spillover }
+        if let ioThreads = options.ioThreads { configuration.ioThreadCount = ioThreads }
         let redis = try RedisClient(configuration: configuration)
         try await redis.ping()
         let script = RedisScript(Self.scriptSource)

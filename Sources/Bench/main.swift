@@ -22,7 +22,7 @@ case "resume-floor":
     await ResumeFloorBenchmark(tasks: tasks, seconds: seconds).run()
 default:
     print("""
-        usage: coordinator-bench redis --url redis://host:port [--tasks N] [--seconds S] [--connections C] [--spillover N]
+        usage: coordinator-bench redis --url redis://host:port [--tasks N] [--seconds S] [--connections C] [--spillover N] [--io-threads T]
                                   [--executor global|loops|client] [--tests incr,evalsha]
                coordinator-bench resume-floor [--tasks N] [--seconds S]
         """)
