@@ -203,7 +203,9 @@ final class RedisConnection: Sendable {
         if wake { self.wake() }
     }
 
-    /// Fails everything pending, stops the thread and waits until it has closed the socket.
+    /// Fails everything pending and waits until the loop thread has closed the socket and let go
+    /// of the connection, which it does once every connection it drives has shut down: request
+    /// shutdown of all of them first (as `RedisClient.shutdown` does), or this waits for the others.
     func shutdown() async {
         requestShutdown()
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in

@@ -25,6 +25,18 @@ import Testing
         #expect(encode("X", [0, Int.max]) == "*3\r\n$1\r\nX\r\n$1\r\n0\r\n$19\r\n9223372036854775807\r\n")
     }
 
+    /// Every length across the 1-, 2- and 3-digit headers, for
+    /// strings, substrings and bytes alike.
+    @Test func encodesEveryLengthAcrossHeaderWidths() {
+        for length in 0...260 {
+            let text = String((0..<length).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+            let expected = "*2\r\n$3\r\nSET\r\n$\(length)\r\n\(text)\r\n"
+            #expect(encode("SET", [text]) == expected)
+            #expect(encode("SET", [Substring(text)]) == expected)
+            #expect(encode("SET", [Array(text.utf8)]) == expected)
+        }
+    }
+
     @Test func encodedCommandMatchesSplitForm() {
         var split: [UInt8] = []
         RedisCommandEncoder.append(["AUTH", "user", "p@ss"], to: &split)
