@@ -18,12 +18,19 @@ enum RedisAddressResolver {
         let value = Mutex<Result<Address, RedisError>?>(nil)
     }
 
-    static func resolve(host: String, port: Int, timeout: Duration) throws(RedisError) -> Address {
+    /// How a name becomes an address (tests substitute a slow one).
+    typealias LookupFunction = @Sendable (_ host: String, _ port: Int) -> Result<Address, RedisError>
+
+    /// The system resolver (getaddrinfo).
+    static let system: LookupFunction = { host, port in lookup(host, port, numericOnly: false) }
+
+    static func resolve(host: String, port: Int, timeout: Duration,
+                        using resolver: @escaping LookupFunction = system) throws(RedisError) -> Address {
         if case .success(let literal) = lookup(host, port, numericOnly: true) { return literal }
         let slot = Slot()
         let done = DispatchSemaphore(value: 0)
         Thread {
-            let result = lookup(host, port, numericOnly: false)
+            let result = resolver(host, port)
             slot.value.withLock { $0 = result }
             done.signal()
         }.start()

@@ -172,7 +172,8 @@ extension RedisConnection {
                 do {
                     worker.fd = try RedisSocket.startConnect(host: configuration.host, port: configuration.port,
                                                              resolveTimeout: configuration.connectTimeout,
-                                                             commandTimeout: configuration.commandTimeout)
+                                                             commandTimeout: configuration.commandTimeout,
+                                                             using: resolver)
                     worker.connecting = true
                 } catch {
                     worker.machine.connectFailed(error, now: .now, into: &worker.actions)
