@@ -18,6 +18,32 @@ enum RedisAddressResolver {
         let value = Mutex<Result<Address, RedisError>?>(nil)
     }
 
+    /// A lookup running on its helper thread. The I/O thread polls it instead of waiting: it drives
+    /// other connections too, and a lookup may block for seconds.
+    final class Lookup: Sendable {
+        fileprivate let slot = Mutex<Result<Address, RedisError>?>(nil)
+        /// The answer once the helper thread has one.
+        var result: Result<Address, RedisError>? { slot.withLock { $0 } }
+    }
+
+    /// An IP literal needs no lookup (and no thread).
+    static func numeric(host: String, port: Int) -> Address? {
+        if case .success(let literal) = lookup(host, port, numericOnly: true) { return literal }
+        return nil
+    }
+
+    /// Starts looking `host` up on a helper thread, which calls `done` once the answer is in.
+    static func start(host: String, port: Int, using resolver: @escaping LookupFunction,
+                      done: @escaping @Sendable () -> Void) -> Lookup {
+        let pending = Lookup()
+        Thread {
+            let result = resolver(host, port)
+            pending.slot.withLock { $0 = result }
+            done()
+        }.start()
+        return pending
+    }
+
     /// How a name becomes an address (tests substitute a slow one).
     typealias LookupFunction = @Sendable (_ host: String, _ port: Int) -> Result<Address, RedisError>
 
