@@ -44,3 +44,46 @@ import Testing
         #expect(late.redisFailure?.code == .shutdown)
     }
 }
+
+/// `inFlight` (used for routing) returns to zero on every connection of the shared loop after
+/// answered, cancelled (released and reattached) and timed-out commands.
+@Suite struct RedisInFlightTests {
+    @Test func inFlightReturnsToZeroOnBothConnections() async throws {
+        let redis = try RedisClient(configuration: RedisTestSupport.configuration {
+            $0.connectionCount = 2
+            $0.spilloverThreshold = 2
+            $0.commandTimeout = .milliseconds(400)
+        })
+        let prefix = RedisTestSupport.prefix()
+        try await redis.ping()
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<24 {
+                let body: @Sendable () async -> Void = {
+                    switch index % 3 {
+                    case 0: for _ in 0..<20 { _ = try? await redis.send("INCR", prefix + "n") }
+                    case 1: _ = try? await redis.send("BLPOP", prefix + "q\(index)", "0.05")
+                    default:
+                        let blocked = Task { _ = try? await redis.send("BLPOP", prefix + "c\(index)", "0.1") }
+                        try? await Task.sleep(for: .milliseconds(20))
+                        blocked.cancel()
+                        await blocked.value
+                    }
+                }
+                if index % 2 == 0 {
+                    group.addTask(executorPreference: redis.executor(for: index), operation: body)
+                } else {
+                    group.addTask(operation: body)
+                }
+            }
+        }
+        let start = ContinuousClock.now
+        while redis.connections.contains(where: { $0.inFlight.load(ordering: .relaxed) != 0 }),
+              ContinuousClock.now - start < .seconds(2) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(redis.connections.map { $0.inFlight.load(ordering: .relaxed) } == [0, 0])
+        // Both connections still answer in order afterwards.
+        for expected in Int64(1)...20 { #expect(try await redis.send("INCR", prefix + "after").integer == expected) }
+        await redis.shutdown()
+    }
+}
