@@ -35,7 +35,7 @@ import Testing
         try await redis.ping()
         let (_, took) = await redisTimed {
             await Task(executorPreference: redis.executor(for: 0)) {
-                try? await redis.send("PING")
+                _ = try? await redis.send("PING")
                 await redis.shutdown()
             }.value
         }
