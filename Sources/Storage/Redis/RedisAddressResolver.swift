@@ -18,12 +18,45 @@ enum RedisAddressResolver {
         let value = Mutex<Result<Address, RedisError>?>(nil)
     }
 
-    static func resolve(host: String, port: Int, timeout: Duration) throws(RedisError) -> Address {
+    /// A lookup running on its helper thread. The I/O thread polls it instead of waiting: it drives
+    /// other connections too, and a lookup may block for seconds.
+    final class Lookup: Sendable {
+        fileprivate let slot = Mutex<Result<Address, RedisError>?>(nil)
+        /// The answer once the helper thread has one.
+        var result: Result<Address, RedisError>? { slot.withLock { $0 } }
+    }
+
+    /// An IP literal needs no lookup (and no thread).
+    static func numeric(host: String, port: Int) -> Address? {
+        if case .success(let literal) = lookup(host, port, numericOnly: true) { return literal }
+        return nil
+    }
+
+    /// Starts looking `host` up on a helper thread, which calls `done` once the answer is in.
+    static func start(host: String, port: Int, using resolver: @escaping LookupFunction,
+                      done: @escaping @Sendable () -> Void) -> Lookup {
+        let pending = Lookup()
+        Thread {
+            let result = resolver(host, port)
+            pending.slot.withLock { $0 = result }
+            done()
+        }.start()
+        return pending
+    }
+
+    /// How a name becomes an address (tests substitute a slow one).
+    typealias LookupFunction = @Sendable (_ host: String, _ port: Int) -> Result<Address, RedisError>
+
+    /// The system resolver (getaddrinfo).
+    static let system: LookupFunction = { host, port in lookup(host, port, numericOnly: false) }
+
+    static func resolve(host: String, port: Int, timeout: Duration,
+                        using resolver: @escaping LookupFunction = system) throws(RedisError) -> Address {
         if case .success(let literal) = lookup(host, port, numericOnly: true) { return literal }
         let slot = Slot()
         let done = DispatchSemaphore(value: 0)
         Thread {
-            let result = lookup(host, port, numericOnly: false)
+            let result = resolver(host, port)
             slot.value.withLock { $0 = result }
             done.signal()
         }.start()

@@ -34,7 +34,12 @@ public final class RedisClient: Sendable {
 
     /// Starts connecting in the background; commands issued before the connection is up wait for it
     /// (bounded by the connect and command timeouts).
-    public init(configuration: RedisConfiguration) throws(RedisError) {
+    public convenience init(configuration: RedisConfiguration) throws(RedisError) {
+        try self.init(configuration: configuration, resolver: RedisAddressResolver.system)
+    }
+
+    /// `resolver`: how connections look up the host (tests substitute a slow one).
+    init(configuration: RedisConfiguration, resolver: @escaping RedisAddressResolver.LookupFunction) throws(RedisError) {
         self.configuration = configuration
         let count = min(max(configuration.connectionCount, 1), 64)
         var loops: [RedisIOLoop] = []
@@ -44,7 +49,8 @@ public final class RedisClient: Sendable {
         var connections: [RedisConnection] = []
         var loopConnections = [[RedisConnection]](repeating: [], count: loops.count)
         for index in 0..<count {
-            let connection = try RedisConnection(configuration: configuration, loop: loops[index % loops.count])
+            let connection = try RedisConnection(configuration: configuration, loop: loops[index % loops.count],
+                                             resolver: resolver)
             connections.append(connection)
             loopConnections[index % loops.count].append(connection)
         }

@@ -16,6 +16,7 @@ extension RedisConnection {
         takeSubmissions(&worker)
         perform(&worker)
         if worker.machine.isClosed { return false }
+        if collectLookup(&worker) { perform(&worker) }
         if worker.isConnected && !worker.hasUnwritten {
             worker.writeBuffer.removeAll(keepingCapacity: true)
             worker.writeOffset = 0
@@ -65,6 +66,8 @@ extension RedisConnection {
     /// as many commands as are in flight (so two batches overlap: Redis works on one while the
     /// callers of the other are resumed).
     func prepareToSleep(_ worker: inout Worker) -> Bool? {
+        // The lookup's thread wakes this one after storing its answer: checked here, it is not missed.
+        if worker.resolving?.result != nil { return nil }
         let lazy = worker.waitsLazily
         let busy = shared.withLock { shared in
             if shared.shutdownRequested || !shared.cancellations.isEmpty || !shared.reattachments.isEmpty
@@ -169,13 +172,14 @@ extension RedisConnection {
                 worker.closeSocket()
             case .connect:
                 worker.closeSocket()
-                do {
-                    worker.fd = try RedisSocket.startConnect(host: configuration.host, port: configuration.port,
-                                                             resolveTimeout: configuration.connectTimeout,
-                                                             commandTimeout: configuration.commandTimeout)
-                    worker.connecting = true
-                } catch {
-                    worker.machine.connectFailed(error, now: .now, into: &worker.actions)
+                if let address = RedisAddressResolver.numeric(host: configuration.host, port: configuration.port) {
+                    connect(&worker, to: address)
+                } else {
+                    // Never wait for a lookup here: this thread drives other connections too. The
+                    // connect deadline still bounds it (`tick` fails the attempt, `closeSocket` drops it).
+                    let loop = self.loop
+                    worker.resolving = RedisAddressResolver.start(host: configuration.host, port: configuration.port,
+                                                                  using: resolver) { loop.wake() }
                 }
             }
         }

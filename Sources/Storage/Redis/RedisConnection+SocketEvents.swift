@@ -3,6 +3,27 @@ import Glibc
 /// What the loop thread does for this connection when poll() reports the socket or the wake pipe: finish a
 /// connect, write buffered commands, read and parse replies.
 extension RedisConnection {
+    /// Connects once the host lookup started by `.connect` has its answer; true if it had one.
+    func collectLookup(_ worker: inout Worker) -> Bool {
+        guard let lookup = worker.resolving, let result = lookup.result else { return false }
+        worker.resolving = nil
+        switch result {
+        case .success(let address): connect(&worker, to: address)
+        case .failure(let error): worker.machine.connectFailed(error, now: .now, into: &worker.actions)
+        }
+        return true
+    }
+
+    func connect(_ worker: inout Worker, to address: RedisAddressResolver.Address) {
+        do {
+            worker.fd = try RedisSocket.startConnect(to: address, host: configuration.host, port: configuration.port,
+                                                     commandTimeout: configuration.commandTimeout)
+            worker.connecting = true
+        } catch {
+            worker.machine.connectFailed(error, now: .now, into: &worker.actions)
+        }
+    }
+
     func finishConnect(_ worker: inout Worker) {
         let code = RedisSocket.connectError(worker.fd)
         guard code == 0 else {

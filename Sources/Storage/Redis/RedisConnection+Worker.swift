@@ -6,6 +6,8 @@ extension RedisConnection {
         var machine: Machine
         var fd: Int32 = -1
         var connecting = false
+        /// The host lookup of the current connect attempt, until it answers (see `.connect`).
+        var resolving: RedisAddressResolver.Lookup?
         var reader: RedisReplyReader?
         var writeBuffer: [UInt8] = []
         var writeOffset = 0
@@ -26,6 +28,7 @@ extension RedisConnection {
             if fd >= 0 { close(fd) }
             fd = -1
             connecting = false
+            resolving = nil
             reader = nil
             writeBuffer.removeAll(keepingCapacity: true)
             writeOffset = 0

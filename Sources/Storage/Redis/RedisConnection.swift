@@ -64,10 +64,13 @@ final class RedisConnection: Sendable {
     let onEvent: @Sendable (Event) -> Void
     /// Extra commands for each (re)connect, asked for at connect time (a subscriber's channels).
     let extraHandshake: @Sendable () -> [RedisHandshakeCommand]
+    /// How the host name is looked up for each connect (tests substitute a slow lookup).
+    let resolver: RedisAddressResolver.LookupFunction
 
     /// `loop`: the thread to be driven by (the caller starts it with all its connections); nil
     /// gives the connection a loop of its own (started by `start()`).
     init(configuration: RedisConfiguration, loop: RedisIOLoop? = nil, isSubscriber: Bool = false,
+         resolver: @escaping RedisAddressResolver.LookupFunction = RedisAddressResolver.system,
          extraHandshake: @escaping @Sendable () -> [RedisHandshakeCommand] = { [] },
          onEvent: @escaping @Sendable (Event) -> Void = { _ in }) throws(RedisError) {
         self.configuration = configuration
@@ -91,6 +94,7 @@ final class RedisConnection: Sendable {
             self.loop = try RedisIOLoop(name: "redis \(configuration.host):\(configuration.port)")
         }
         self.extraHandshake = extraHandshake
+        self.resolver = resolver
         self.onEvent = onEvent
     }
 

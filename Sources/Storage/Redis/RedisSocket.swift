@@ -13,9 +13,16 @@ enum RedisSocket {
 
     /// Starts a non-blocking TCP connect to `host:port`; the caller polls for writability.
     /// `commandTimeout` sizes the kernel's dead-peer detection (see `detectDeadPeer`).
-    static func startConnect(host: String, port: Int, resolveTimeout: Duration,
+    static func startConnect(host: String, port: Int, resolveTimeout: Duration, commandTimeout: Duration,
+                             using resolver: @escaping RedisAddressResolver.LookupFunction = RedisAddressResolver.system)
+        throws(RedisError) -> Int32 {
+        let address = try RedisAddressResolver.resolve(host: host, port: port, timeout: resolveTimeout, using: resolver)
+        return try startConnect(to: address, host: host, port: port, commandTimeout: commandTimeout)
+    }
+
+    /// Starts a non-blocking TCP connect to an already resolved address (`host`, `port` for errors).
+    static func startConnect(to address: RedisAddressResolver.Address, host: String, port: Int,
                              commandTimeout: Duration) throws(RedisError) -> Int32 {
-        let address = try RedisAddressResolver.resolve(host: host, port: port, timeout: resolveTimeout)
         let flags = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         let fd = socket(address.family, flags, 0)
         guard fd >= 0 else { throw RedisError(.connectionFailed, "socket() failed: \(errorText(errno))") }

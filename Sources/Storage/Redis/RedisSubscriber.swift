@@ -22,7 +22,7 @@ public final class RedisSubscriber: Sendable {
     }
     private let continuation: AsyncStream<RedisSubscriberEvent>.Continuation
     private let registry: Registry
-    private let connection: RedisConnection
+    let connection: RedisConnection
 
     /// Channels and patterns to restore after a reconnect.
     final class Registry: Sendable {
