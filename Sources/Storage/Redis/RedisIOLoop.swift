@@ -99,14 +99,15 @@ final class RedisIOLoop: Sendable {
 
             fds[0].revents = 0
             var deadline: ContinuousClock.Instant?
+            // Fields read in place: copying a whole `Worker` would retain and release its buffers.
             for index in connections.indices {
-                let worker = workers[index]
-                fds[index + 1] = pollfd(fd: worker.fd, events: 0, revents: 0)
-                if worker.fd >= 0 {
-                    fds[index + 1].events = worker.connecting
-                        ? Int16(POLLOUT) : Int16(POLLIN) | (worker.hasUnwritten ? Int16(POLLOUT) : 0)
+                let fd = workers[index].fd
+                fds[index + 1] = pollfd(fd: fd, events: 0, revents: 0)
+                if fd >= 0 {
+                    fds[index + 1].events = workers[index].connecting
+                        ? Int16(POLLOUT) : Int16(POLLIN) | (workers[index].hasUnwritten ? Int16(POLLOUT) : 0)
                 }
-                if let next = worker.machine.nextDeadline { deadline = deadline.map { min($0, next) } ?? next }
+                if let next = workers[index].machine.nextDeadline { deadline = deadline.map { min($0, next) } ?? next }
             }
             var timeout = RedisConnection.timeoutMilliseconds(until: deadline)
             if lazy { timeout = min(timeout, 1) }
