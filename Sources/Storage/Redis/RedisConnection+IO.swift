@@ -69,8 +69,11 @@ extension RedisConnection {
         // The lookup's thread wakes this one after storing its answer: checked here, it is not missed.
         if worker.resolving?.result != nil { return nil }
         let lazy = worker.waitsLazily
+        // A shutdown request is work only until the machine has closed; after that it stays set
+        // (and must not keep the loop, which may drive other connections, from sleeping).
+        let closed = worker.machine.isClosed
         let busy = shared.withLock { shared in
-            if shared.shutdownRequested || !shared.cancellations.isEmpty || !shared.reattachments.isEmpty
+            if (shared.shutdownRequested && !closed) || !shared.cancellations.isEmpty || !shared.reattachments.isEmpty
                 || (!lazy && !shared.inbox.isEmpty) {
                 return true
             }

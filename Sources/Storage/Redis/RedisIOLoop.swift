@@ -144,7 +144,7 @@ final class RedisIOLoop: Sendable {
                                 _ batch: JobBatch) -> Bool? {
         if batch.hasQueued { return nil }
         var lazy = false
-        for index in connections.indices where !workers[index].machine.isClosed {
+        for index in connections.indices {
             guard let connectionLazy = connections[index].prepareToSleep(&workers[index]) else { return nil }
             lazy = lazy || connectionLazy
         }

@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import Storage
 
@@ -84,6 +85,38 @@ import Testing
         #expect(redis.connections.map { $0.inFlight.load(ordering: .relaxed) } == [0, 0])
         // Both connections still answer in order afterwards.
         for expected in Int64(1)...20 { #expect(try await redis.send("INCR", prefix + "after").integer == expected) }
+        await redis.shutdown()
+    }
+}
+
+/// One connection of a shared loop shut down on its own (not reachable through `RedisClient`, which
+/// shuts all down together, but the loop must not depend on that): the loop neither spins on the
+/// closed connection nor stops serving the other, and requests to the closed one are refused.
+@Suite struct RedisIOLoopPartialShutdownTests {
+    /// CPU time this process has used (user + system), from /proc/self/stat.
+    static func processCPUTime() -> Duration {
+        guard let text = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return .zero }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // After the command name: state is field 3, utime field 14 and stime field 15 (1-based).
+        guard fields.count > 12, let user = Int64(fields[11]), let system = Int64(fields[12]) else { return .zero }
+        let ticks = sysconf(Int32(_SC_CLK_TCK))
+        return .milliseconds((user + system) * 1000 / Int64(max(ticks, 1)))
+    }
+
+    @Test func oneClosedConnectionNeitherSpinsNorStopsTheOther() async throws {
+        let redis = try RedisClient(configuration: RedisTestSupport.configuration { $0.connectionCount = 2 })
+        try await redis.ping()
+        let closed = redis.connections[1]
+        closed.requestShutdown()
+        try await Task.sleep(for: .milliseconds(100))
+        let refused = await closed.execute { RedisCommandEncoder.append(["PING"], to: &$0) }
+        #expect(refused.redisFailure?.code == .shutdown, "\(refused)")
+        let before = Self.processCPUTime()
+        try await Task.sleep(for: .milliseconds(500))
+        let used = Self.processCPUTime() - before
+        #expect(used < .milliseconds(200), "the loop used \(used) of CPU in 500 ms of idleness")
+        for _ in 0..<20 { #expect(try await redis.send("PING").string == "PONG") }
         await redis.shutdown()
     }
 }
