@@ -28,6 +28,7 @@ final class RealtimeSession: WebSocketHandler, RealtimeSink {
         var retryScheduled = false
         var closed = false
         var expiry: Task<Void, Never>?
+        var budget = RealtimeMessageBudget(now: .now)
     }
 
     let sinkID: Int
@@ -40,6 +41,8 @@ final class RealtimeSession: WebSocketHandler, RealtimeSink {
     static let maxHeldWhileJoining = 1_000
     /// How soon a connection whose socket was full tries its queue again.
     static let retryDelay = Duration.milliseconds(20)
+    /// Messages refused in a row (past the budget) after which the connection is closed with 1008.
+    static let closeAfterRefused = 100
 
     /// `queueHardLimit` leaves room for a whole replay (`maxRecovered`) plus the events held while
     /// joining, all critical, on top of the ordinary queue.
@@ -68,6 +71,7 @@ final class RealtimeSession: WebSocketHandler, RealtimeSink {
     }
 
     func onText(_ text: String, outbound: WebSocketOutbound) async {
+        guard withinBudget() else { return }
         let message: RealtimeClientMessage
         do {
             message = try JSONDecoder().decode(RealtimeClientMessage.self, from: Data(text.utf8))
@@ -87,7 +91,28 @@ final class RealtimeSession: WebSocketHandler, RealtimeSink {
     }
 
     func onBinary(_ bytes: [UInt8], outbound: WebSocketOutbound) async {
+        guard withinBudget() else { return }
         send(RealtimeServerMessage.error("invalid_message", "Messages are JSON text frames."))
+    }
+
+    /// Counts a client message against the connection's budget. Past it the message is ignored
+    /// with a `rate_limited` error (one per burst of refusals, so the answers cannot themselves
+    /// flood the socket); a client that keeps sending is closed with 1008.
+    private func withinBudget() -> Bool {
+        state.withLock { state in
+            if state.budget.take(now: .now) { return true }
+            let refused = state.budget.refusedInARow
+            if refused >= Self.closeAfterRefused {
+                state.outbound?.close(code: WebSocketCloseCode(rawValue: 1008), reason: "too many messages")
+            } else if refused == 1 {
+                enqueue(RealtimeServerMessage.error(
+                    "rate_limited", "Too many messages: at most \(Int(state.budget.perSecond)) per second "
+                        + "after a burst of \(Int(state.budget.burst)); this one was ignored."),
+                        priority: .critical, in: &state)
+                pump(&state)
+            }
+            return false
+        }
     }
 
     func onClose(code: WebSocketCloseCode?, reason: String) async {

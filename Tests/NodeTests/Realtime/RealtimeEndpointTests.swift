@@ -251,6 +251,37 @@ import Testing
         await node.killNow()
     }
 
+    /// A client past its message budget gets one `rate_limited` error per run of refusals and its
+    /// messages are ignored; the budget refills; one that keeps flooding is closed with 1008.
+    @Test func clientMessagesAreRateLimitedPerConnection() async throws {
+        let (node, port) = try await startNode("rt-budget-\(UInt32.random(in: 0...UInt32.max))")
+        let client = try await RealtimeTestClient.connect(port: port, token: token(.user))
+        #expect(client.handshakeStatus == 101)
+        for _ in 0..<30 { try await client.send(#"{"type":"ping"}"#) }
+        try await Task.sleep(for: .milliseconds(1_100))
+        // Allowed again after the refill; its answer marks the end of the burst's answers.
+        try await client.send(#"{"type":"subscribe","room":"zz-marker"}"#)
+        var pongs = 0
+        var limited = 0
+        while true {
+            guard let message = try await client.next() else { throw RealtimeTestClient.Failure(description: "closed early") }
+            if message["type"] as? String == "pong" { pongs += 1 }
+            if message["code"] as? String == "rate_limited" { limited += 1 }
+            if message["room"] as? String == "zz-marker" {
+                #expect(message["code"] as? String == "unknown_room")
+                break
+            }
+        }
+        #expect((20...22).contains(pongs), "\(pongs) pongs for 30 pings sent at once")
+        #expect(limited == 1, "one rate_limited error per run of refusals, got \(limited)")
+
+        let flooder = try await RealtimeTestClient.connect(port: port, token: token(.user))
+        for _ in 0..<(20 + RealtimeSession.closeAfterRefused + 20) { try await flooder.send(#"{"type":"ping"}"#) }
+        while try await flooder.next() != nil {}
+        #expect(flooder.closeCode == 1008)
+        await node.killNow()
+    }
+
     @Test func tokenExpiryClosesTheSocket() async throws {
         let (node, port) = try await startNode("rt-exp-\(UInt32.random(in: 0...UInt32.max))")
         let client = try await RealtimeTestClient.connect(port: port, token: token(.user, expiresIn: 2))
