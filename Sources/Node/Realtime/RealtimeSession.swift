@@ -102,7 +102,7 @@ final class RealtimeSession: WebSocketHandler, RealtimeSink {
         state.withLock { state in
             if state.budget.take(now: .now) { return true }
             let refused = state.budget.refusedInARow
-            if refused >= Self.closeAfterRefused {
+            if refused == Self.closeAfterRefused {
                 state.outbound?.close(code: WebSocketCloseCode(rawValue: 1008), reason: "too many messages")
             } else if refused == 1 {
                 enqueue(RealtimeServerMessage.error(
