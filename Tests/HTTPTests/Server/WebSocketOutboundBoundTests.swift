@@ -87,4 +87,23 @@ import Testing
             client.hangUp()
         }
     }
+
+    /// Without pings behind a backlog, a peer that reads nothing must still be found dead in time.
+    @Test func nonReadingPeerBehindABacklogIsStillDropped() async throws {
+        let recorder = WebSocketServerTests.Recorder()
+        try await withTestServer(router: WebSocketServerTests.router(recorder: recorder), configure: {
+            $0.webSocket.maxOutboundBytes = Self.limit
+            $0.webSocket.pingInterval = .milliseconds(100)
+            $0.webSocket.deadPeerTimeout = .milliseconds(400)
+        }) { _, port in
+            let (client, outbound) = try await Self.open(port, recorder)
+            let start = ContinuousClock.now
+            _ = await Self.keepSending(outbound, for: .seconds(3)).value
+            #expect(!outbound.isOpen)
+            #expect(ContinuousClock.now - start < .milliseconds(1_500))
+            // The handler hears it on its own task, shortly after the loop closed the handle.
+            #expect(await WebSocketServerTests.waitFor { recorder.closeCode.withLock { $0 } == 1006 })
+            client.hangUp()
+        }
+    }
 }
