@@ -65,7 +65,8 @@ import Testing
         try await withTestServer(router: WebSocketServerTests.router(recorder: recorder), configure: {
             $0.webSocket.maxOutboundBytes = Self.limit
             $0.webSocket.pingInterval = .milliseconds(100)
-            $0.webSocket.deadPeerTimeout = .milliseconds(400)
+            // Several ticks of margin, yet well inside the 1.5 s the peer reads for.
+            $0.webSocket.deadPeerTimeout = .milliseconds(600)
         }) { _, port in
             let (client, outbound) = try await Self.open(port, recorder)
             let sender = Self.keepSending(outbound, for: .milliseconds(1_600))
