@@ -29,7 +29,9 @@ extension WebSocketConnection {
     /// A peer that reads, however slowly, is alive even though its pongs wait behind our output: its
     /// TCP acknowledged bytes that were already waiting (in our write buffer or the kernel's) at the
     /// last tick. Acknowledgements of a lone ping do not count: a hung application's kernel still sends
-    /// those, but it stops acknowledging data once its receive buffer is full.
+    /// those. It acknowledges data too until its receive buffer is full, so a hung peer that is sent
+    /// data is found that much later (then after the timeout); a dead host, which acknowledges
+    /// nothing, as soon as before.
     private func noteWriteProgress() {
         guard let connection else { return }
         let buffered = connection.pending.byteCount
