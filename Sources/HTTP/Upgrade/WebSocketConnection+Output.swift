@@ -1,4 +1,9 @@
 /// Outbound frames: data frames respect the bounded queue, control frames go out in order behind them.
+///
+/// A data frame stays counted in `outbound` until the kernel has taken it, not merely until it moved to
+/// the connection's write buffer: otherwise every control frame (keepalive ping, pong, close), which
+/// has to flush the held frames into that buffer to keep the order, reset the count, and a peer that
+/// stopped reading made us hold another `maxOutboundBytes` per ping interval.
 extension WebSocketConnection {
     /// A data frame from `WebSocketOutbound`; already counted in `outbound.queued`.
     func sendData(_ frame: [UInt8]) {
@@ -7,8 +12,7 @@ extension WebSocketConnection {
             return
         }
         if held.isEmpty && connection.pending.isEmpty {
-            outbound.released(messages: 1, bytes: frame.count)
-            connection.enqueue(frame)
+            writeData(frame, messages: 1)
         } else {
             held.append(frame)
             heldBytes += frame.count
@@ -17,52 +21,57 @@ extension WebSocketConnection {
         }
     }
 
-    /// Control frames (pong, close) go after the data frames already accepted.
+    /// Control frames (pong, close, ping) go after the data frames already accepted.
     func writeInOrder(_ frame: [UInt8]) {
         releaseHeld()
-        if let payload = pongOwed, state == .open {
-            // The owed pong goes before whatever follows it (close, keepalive ping).
-            pongOwed = nil
-            if let pong = try? WebSocketFrameEncoder.pong(payload) { connection?.enqueue(pong) }
-        }
-        connection?.enqueue(frame)
+        // The owed pong goes before whatever follows it (close, keepalive ping).
+        answerOwedPong()
+        write(frame)
     }
 
-    /// The socket drained: hand the held frames to the kernel in one write.
+    /// The write buffer is empty: what it held is the kernel's now, so the senders may use that room;
+    /// then the held frames go out in one write.
     func drained() {
+        guard let connection, connection.pending.isEmpty else { return }
+        // Reported from `flush`, this emptied a backed-up buffer: the peer's TCP took all of it.
+        if !writing { lastSeen = MonotonicClock.nanoseconds() }
+        outbound.released(messages: unflushedMessages, bytes: unflushedBytes)
+        unflushedMessages = 0
+        unflushedBytes = 0
         releaseHeld()
-        if let payload = pongOwed, state == .open {
-            pongOwed = nil
-            if let pong = try? WebSocketFrameEncoder.pong(payload) { connection?.enqueue(pong) }
-        }
+        answerOwedPong()
     }
 
     private func releaseHeld() {
-        guard !held.isEmpty, let connection else { return }
+        guard !held.isEmpty else { return }
         let frames = held
-        let bytes = heldBytes
         held = []
         heldBytes = 0
-        outbound.released(messages: frames.count, bytes: bytes)
-        connection.enqueue(frames.count == 1 ? frames[0] : Array(frames.joined()))
+        writeData(frames.count == 1 ? frames[0] : Array(frames.joined()), messages: frames.count)
     }
 
-    /// Keepalive: ping every interval; drop a peer silent for longer than the dead-peer timeout.
-    func scheduleTick() {
-        let interval = min(configuration.pingInterval, configuration.deadPeerTimeout)
-        let deadline = MonotonicClock.nanoseconds() &+ MonotonicClock.nanoseconds(interval)
-        tick = loop.scheduleOnLoop(deadline: deadline) { [weak self] in self?.tickFired() }
+    private func answerOwedPong() {
+        guard let payload = pongOwed, state == .open else { return }
+        pongOwed = nil
+        if let pong = try? WebSocketFrameEncoder.pong(payload) { write(pong) }
     }
 
-    private func tickFired() {
-        guard state != .closed else { return }
-        let silent = MonotonicClock.nanoseconds() &- lastSeen
-        if silent >= MonotonicClock.nanoseconds(configuration.deadPeerTimeout) {
-            finish(.abnormalClosure, "peer stopped answering")
-            connection?.close()
-            return
-        }
-        if state == .open, let ping = try? WebSocketFrameEncoder.ping() { writeInOrder(ping) }
-        scheduleTick()
+    /// Counted before the write: when the kernel takes it all at once, `drained` runs inside `enqueue`
+    /// and releases it there.
+    private func writeData(_ bytes: [UInt8], messages: Int) {
+        unflushedMessages += messages
+        unflushedBytes += bytes.count
+        write(bytes)
+    }
+
+    /// Every byte for the peer passes here, so `handedOff` minus the buffer's count is what the
+    /// kernel has taken (the keepalive's measure of write progress).
+    private func write(_ bytes: [UInt8]) {
+        guard let connection else { return }
+        handedOff &+= bytes.count
+        let nested = writing
+        writing = true
+        connection.enqueue(bytes)
+        writing = nested
     }
 }

@@ -43,10 +43,22 @@ final class WebSocketConnection {
     let backlog = Backlog()
     var parser: WebSocketParser
     var state = State.open
-    /// Data frames waiting for the socket to drain (bounded by `outbound`'s counter).
+    /// Data frames waiting for the socket to drain (bounded by `outbound`'s counter, with `unflushedBytes`).
     var held: [[UInt8]] = []
     /// Bytes in `held`: counted with the socket's pending output against `maxPendingOutputBytes`.
     var heldBytes = 0
+    /// Data frames moved to the write buffer and still counted in `outbound`: released once the buffer
+    /// is empty, so the bound covers what the kernel has not taken, not only what is held.
+    var unflushedMessages = 0
+    var unflushedBytes = 0
+    /// Bytes handed to the connection, from the write buffer's count at the upgrade on.
+    var handedOff: Int
+    /// What the peer had acknowledged at the last keepalive tick, and whether output was waiting then.
+    var acknowledgedAtTick = 0
+    var backedUpAtTick = false
+    /// Inside our own `enqueue`: a drain reported then is the kernel taking what we just wrote at
+    /// once, not the peer reading a backlog.
+    var writing = false
     /// Payload of the latest ping not answered yet (coalesced while output is queued).
     var pongOwed: [UInt8]?
     var lastSeen: UInt64
@@ -65,6 +77,8 @@ final class WebSocketConnection {
         self.outbound = WebSocketOutbound(loop: connection.loop, limit: configuration.maxOutboundMessages,
                                           byteLimit: configuration.maxOutboundBytes)
         self.lastSeen = MonotonicClock.nanoseconds()
+        // The 101 may still be buffered: not ours, but it leaves the same buffer first.
+        self.handedOff = connection.pending.byteCount
     }
 
     var readingPaused: Bool { backlog.state.withLock { $0.paused } }
@@ -218,6 +232,8 @@ final class WebSocketConnection {
         finish(.abnormalClosure, "connection dropped")
         held = []
         heldBytes = 0
+        unflushedMessages = 0
+        unflushedBytes = 0
         pongOwed = nil
     }
 

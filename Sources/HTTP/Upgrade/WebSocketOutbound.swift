@@ -23,7 +23,7 @@ public final class WebSocketOutbound: Sendable {
     /// Bytes held at most; one message larger than this still goes out when nothing else is held.
     let byteLimit: Int
     /// Set once by the driver; weak so a forgotten handle does not keep a closed connection alive.
-    private let target = Mutex<WeakDriver>(WeakDriver())
+    let target = Mutex<WeakDriver>(WeakDriver())
 
     /// Weak box for the loop-confined driver.
     struct WeakDriver: @unchecked Sendable {
