@@ -28,9 +28,7 @@ start_redis "$dir" "$port"
 url="redis://127.0.0.1:$port"
 
 cd "$root"
-log "building coordinator-bench (release)"
-swift build -c release --product coordinator-bench >/dev/null
-bench="$(swift build -c release --show-bin-path)/coordinator-bench"
+bench=$(build_bench)
 
 # redis-benchmark -q prints progress lines ending in \r, then "NAME: N requests per second, ...".
 rps() { tr '\r' '\n' | awk -F': ' '/requests per second/ { split($2, a, " "); print int(a[1]) }' | tail -1; }

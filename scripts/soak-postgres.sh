@@ -26,9 +26,7 @@ trap cleanup EXIT INT TERM
 PG_FSYNC=on start_postgres "$dir" "$port"
 
 cd "$root"
-log "building coordinator-bench (release)"
-swift build -c release --product coordinator-bench >/dev/null
-bench="$(swift build -c release --show-bin-path)/coordinator-bench"
+bench=$(build_bench)
 
 # The chaos loop: up 1-3 s, then an immediate (crash-like) restart; it stops 6 s before the end so the
 # run finishes with PostgreSQL up (the soak then checks that writes succeed again).

@@ -25,9 +25,7 @@ trap cleanup EXIT INT TERM
 start_redis "$dir" "$port"
 
 cd "$root"
-log "building coordinator-bench (release)"
-swift build -c release --product coordinator-bench >/dev/null
-bench="$(swift build -c release --show-bin-path)/coordinator-bench"
+bench=$(build_bench)
 
 # The chaos loop: Redis up 0.5-2.5 s, then SIGKILL, down 0.1-1 s, restart; it stops 4 s before the
 # end so the run finishes with Redis up (the soak then checks that commands succeed again).

@@ -11,47 +11,24 @@ case "redis":
         FileHandle.standardError.write(Data("coordinator-bench redis: \(error)\n".utf8))
         exit(1)
     }
-case "redis-soak":
-    var url = "redis://127.0.0.1:6379", seconds = 20.0, tasks = 40
-    var rest = Array(arguments.dropFirst())
-    while rest.count >= 2 {
-        if rest[0] == "--url" { url = rest[1] }
-        if rest[0] == "--tasks", let value = Int(rest[1]), value > 0 { tasks = value }
-        if rest[0] == "--seconds", let value = Double(rest[1]), value > 0 { seconds = value }
-        rest.removeFirst(2)
-    }
+case "redis-soak", "pg-soak":
+    let soak = arguments[0]
+    let redis = soak == "redis-soak"
+    let options = RunOptions(parsing: Array(arguments.dropFirst()),
+                             url: redis ? "redis://127.0.0.1:6379" : "postgres://postgres@127.0.0.1:5432/postgres",
+                             tasks: redis ? 40 : 16, seconds: 20)
     do {
-        let passed = try await RedisSoak(url: url, seconds: seconds, tasks: tasks).run()
+        let passed = redis
+            ? try await RedisSoak(url: options.url, seconds: options.seconds, tasks: options.tasks).run()
+            : try await PostgresSoak(url: options.url, seconds: options.seconds, tasks: options.tasks).run()
         exit(passed ? 0 : 1)
     } catch {
-        FileHandle.standardError.write(Data("coordinator-bench redis-soak: \(error)\n".utf8))
-        exit(1)
-    }
-case "pg-soak":
-    var url = "postgres://postgres@127.0.0.1:5432/postgres", seconds = 20.0, tasks = 16
-    var rest = Array(arguments.dropFirst())
-    while rest.count >= 2 {
-        if rest[0] == "--url" { url = rest[1] }
-        if rest[0] == "--tasks", let value = Int(rest[1]), value > 0 { tasks = value }
-        if rest[0] == "--seconds", let value = Double(rest[1]), value > 0 { seconds = value }
-        rest.removeFirst(2)
-    }
-    do {
-        let passed = try await PostgresSoak(url: url, seconds: seconds, tasks: tasks).run()
-        exit(passed ? 0 : 1)
-    } catch {
-        FileHandle.standardError.write(Data("coordinator-bench pg-soak: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("coordinator-bench \(soak): \(error)\n".utf8))
         exit(1)
     }
 case "resume-floor":
-    var tasks = 100, seconds = 2.0
-    var rest = Array(arguments.dropFirst())
-    while rest.count >= 2 {
-        if rest[0] == "--tasks", let value = Int(rest[1]), value > 0 { tasks = value }
-        if rest[0] == "--seconds", let value = Double(rest[1]), value > 0 { seconds = value }
-        rest.removeFirst(2)
-    }
-    await ResumeFloorBenchmark(tasks: tasks, seconds: seconds).run()
+    let options = RunOptions(parsing: Array(arguments.dropFirst()), tasks: 100, seconds: 2)
+    await ResumeFloorBenchmark(tasks: options.tasks, seconds: options.seconds).run()
 default:
     print("""
         usage: coordinator-bench redis --url redis://host:port [--tasks N] [--seconds S] [--connections C] [--spillover N] [--io-threads T]

@@ -135,3 +135,11 @@ wait_http() {
     done
     return 1
 }
+
+# build_bench: builds coordinator-bench in release (in the current directory's package) and prints
+# the path of the binary.
+build_bench() {
+    log "building coordinator-bench (release)"
+    swift build -c release --product coordinator-bench >/dev/null
+    echo "$(swift build -c release --show-bin-path)/coordinator-bench"
+}
