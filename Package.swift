@@ -1,7 +1,17 @@
 // swift-tools-version:6.0
 // The coordination cluster. No Swift package dependencies (rule): only the toolchain and Debian C
 // libraries (hiredis, libpq, OpenSSL libcrypto) through system-library targets.
+import Foundation
 import PackageDescription
+
+/// Every Lua script of the domain (`Sources/Coordination/<Feature>/Scripts/<Name>.lua`), compiled into
+/// the binary as `PackageResources.<Name>_lua`: a new script needs no edit here, and there is no
+/// resource bundle to ship beside the executable. File names must be unique across features.
+let luaScripts: [Resource] = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Sources/Coordination")
+    guard let files = FileManager.default.enumerator(atPath: root.path) else { return [] }
+    return files.compactMap { $0 as? String }.filter { $0.hasSuffix(".lua") }.sorted().map { Resource.embedInCode($0) }
+}()
 
 let package = Package(
     name: "coordinator",
@@ -16,25 +26,30 @@ let package = Package(
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto"),
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
 
+        // JSON values, log lines, the log writer, failure logs and duration units: every layer uses it.
+        .target(name: "Logging"),
         // Thin, typed wrappers over libcrypto (hashes, HMAC, ECDSA/RSA verify, constant-time compare).
         .target(name: "Cryptography", dependencies: ["CCrypto"]),
         // Event loops, HTTP/1.1 server, WebSocket codec, router.
-        .target(name: "HTTP", dependencies: ["CEpoll", "Cryptography"]),
+        .target(name: "HTTP", dependencies: ["CEpoll", "Cryptography", "Logging", "Auth"]),
         // Redis and PostgreSQL clients, migrations runner.
         .target(name: "Storage", dependencies: ["CHiredis", "CLibPQ"]),
         // JWT verification and roles.
-        .target(name: "Auth", dependencies: ["Cryptography"]),
+        .target(name: "Auth", dependencies: ["Cryptography", "Logging"]),
         // The domain: catalog, rate limits, budgets, batching, webhooks, rooms.
-        .target(name: "Coordination", dependencies: ["Storage", "Cryptography"]),
+        .target(name: "Coordination", dependencies: ["Storage", "Cryptography", "Logging"],
+                // One Lua file per script, compiled into the binary (no resource bundle to ship).
+                resources: luaScripts),
         // The `coordinator` executable: configuration, wiring, routes, CLI.
-        .executableTarget(name: "Node", dependencies: ["HTTP", "Storage", "Auth", "Coordination"]),
+        .executableTarget(name: "Node", dependencies: ["HTTP", "Storage", "Auth", "Coordination", "Logging"]),
 
         // Benchmarks that print our figure beside a reference tool's (not tests).
-        .executableTarget(name: "Bench", dependencies: ["Storage", "HTTP"]),
-        .executableTarget(name: "HTTPBench", dependencies: ["HTTP"]),
+        .executableTarget(name: "Bench", dependencies: ["Storage", "HTTP", "Logging"]),
+        .executableTarget(name: "HTTPBench", dependencies: ["HTTP", "Logging"]),
 
+        .testTarget(name: "LoggingTests", dependencies: ["Logging"]),
         .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Logging"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Cryptography"]),
         .testTarget(name: "CoordinationTests", dependencies: ["Coordination"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Turns a verified payload object into `JWTClaims`, with one precise error per missing or mistyped claim.
 struct ClaimsReader {
@@ -38,8 +39,8 @@ struct ClaimsReader {
     private func date(_ name: String) throws(AuthError) -> Date? {
         switch object[name] {
         case nil: return nil
-        case .number(let seconds)? where seconds.isFinite && abs(seconds) < 1e12:
-            return Date(timeIntervalSince1970: seconds)
+        case let value? where value.doubleValue.map { $0.isFinite && abs($0) < 1e12 } == true:
+            return Date(timeIntervalSince1970: value.doubleValue ?? 0)
         default: throw AuthError(.invalidClaim, "token '\(name)' must be a number of seconds")
         }
     }

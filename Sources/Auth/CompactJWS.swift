@@ -1,3 +1,4 @@
+import Logging
 import Cryptography
 
 /// A token split into its three compact-serialization segments (RFC 7515 section 7.1), each decoded

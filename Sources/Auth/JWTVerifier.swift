@@ -1,3 +1,4 @@
+import Logging
 import Foundation
 
 /// Checks bearer tokens: signature with a configured key bound to the token's algorithm, then the

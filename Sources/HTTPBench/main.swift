@@ -1,6 +1,7 @@
 // A tiny server for scripts/bench-http.sh: GET /healthz answers a fixed small body through the router;
 // GET /ws is a WebSocket echo endpoint (Autobahn suite, idle-connection test).
 // Usage: HTTPBench [port] [loops]
+import Logging
 import Foundation
 import HTTP
 

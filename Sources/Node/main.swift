@@ -1,3 +1,4 @@
+import Logging
 import Foundation
 import HTTP
 
@@ -26,11 +27,11 @@ switch command {
 case .token(let subject, let role, let ttl):
     exit(TokenCommand.run(subject: subject, role: role, ttlSeconds: ttl, configuration: configuration))
 case .migrate:
-    let status = await MigrateCommand.run(configuration: configuration, logger: NodeLogger(nodeID: configuration.nodeID))
+    let status = await MigrateCommand.run(configuration: configuration, logger: Logger(nodeID: configuration.nodeID))
     await LogWriter.standardError.flush()
     exit(status)
 case .serve:
-    let logger = NodeLogger(nodeID: configuration.nodeID)
+    let logger = Logger(nodeID: configuration.nodeID)
     do {
         let app = try NodeApp(configuration: configuration, logger: logger)
         let status = await app.run()

@@ -1,3 +1,4 @@
+import Logging
 import Storage
 
 /// One event of a room, as it travels from the publish script to every subscribed WebSocket.

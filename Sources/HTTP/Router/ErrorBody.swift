@@ -1,3 +1,4 @@
+import Logging
 /// Renders the API.md error document; hand-written JSON so error paths never fail to encode.
 enum ErrorBody {
     static func response(_ error: HTTPError, requestID: String) -> HTTPResponse {

@@ -1,3 +1,4 @@
+import Logging
 /// Collects routes and middleware, then `build()`s an immutable responder.
 ///
 ///     var router = Router()

@@ -1,3 +1,4 @@
+import Logging
 /// The immutable result of `Router.build()`: resolves the route, runs the middleware chain and turns
 /// every thrown error into a JSON response at the boundary where it was thrown.
 public struct RouterResponder: HTTPResponder {

@@ -1,3 +1,4 @@
+import Logging
 import Auth
 import Coordination
 import Foundation
@@ -9,7 +10,7 @@ import Synchronization
 /// Built from a validated configuration; `run()` serves until SIGTERM/SIGINT, then shuts down gracefully.
 final class NodeApp: Sendable {
     let configuration: NodeConfiguration
-    let logger: NodeLogger
+    let logger: Logger
     let metrics: MetricsRegistry
     let redis: RedisClient
     let postgres: PostgresClient
@@ -26,7 +27,7 @@ final class NodeApp: Sendable {
     /// The running server, once started (the router is built before it exists).
     private let server = Mutex<HTTPServer?>(nil)
 
-    init(configuration: NodeConfiguration, logger: NodeLogger) throws(ConfigurationError) {
+    init(configuration: NodeConfiguration, logger: Logger) throws(ConfigurationError) {
         self.configuration = configuration
         self.logger = logger
         startedAt = Date()

@@ -1,10 +1,11 @@
+import Logging
 import Foundation
 import Storage
 
 /// `coordinator migrate`: applies pending migrations under the runner's advisory lock and exits, so a
 /// deploy can migrate once before starting nodes (nodes also migrate at start; the lock makes that safe).
 enum MigrateCommand {
-    static func run(configuration: NodeConfiguration, logger: NodeLogger) async -> Int32 {
+    static func run(configuration: NodeConfiguration, logger: Logger) async -> Int32 {
         let client: PostgresClient
         do {
             client = try PostgresClient(url: configuration.databaseURL)

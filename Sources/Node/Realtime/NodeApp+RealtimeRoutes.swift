@@ -1,3 +1,4 @@
+import Logging
 import Auth
 import Coordination
 import Foundation
@@ -8,7 +9,7 @@ extension NodeApp {
     struct RealtimePublishRequest: Decodable {
         var room: String
         var event: String
-        var data: JSONDocument
+        var data: JSONValue
         var priority: RealtimePriority?
     }
 

@@ -1,3 +1,4 @@
+import Logging
 import Coordination
 
 /// The server's control messages on the realtime WebSocket, as JSON text (events carry their own

@@ -1,3 +1,4 @@
+import Logging
 import Coordination
 import Foundation
 import HTTP
@@ -30,6 +31,6 @@ extension NodeApp {
     }
 
     static func rfc3339(ms: Int64) -> String {
-        NodeLogger.timestamp(Date(timeIntervalSince1970: Double(ms) / 1000))
+        Logger.timestamp(Date(timeIntervalSince1970: Double(ms) / 1000))
     }
 }

@@ -1,3 +1,4 @@
+import Logging
 import Foundation
 import Storage
 import Testing
@@ -61,9 +62,9 @@ import Testing
         #expect(try JSONSerialization.jsonObject(with: Data(quoted.utf8), options: .fragmentsAllowed) as? String == text)
     }
 
-    @Test func keepsIntegersAndBooleansThroughJSONDocument() throws {
+    @Test func keepsIntegersAndBooleansThroughJSONValue() throws {
         let text = #"{"micros":9007199254740993,"ok":true,"ratio":0.5,"none":null,"list":["a",1]}"#
-        let document = try JSONDecoder().decode(JSONDocument.self, from: Data(text.utf8))
+        let document = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
         #expect(document.text == #"{"list":["a",1],"micros":9007199254740993,"none":null,"ok":true,"ratio":0.5}"#)
     }
 }

@@ -1,3 +1,4 @@
+import Logging
 /// One structured JSON line per request (method, path, route, status, duration, request id).
 /// Headers are never logged; query values whose names look secret are redacted.
 public struct AccessLogMiddleware: HTTPSyncMiddleware {

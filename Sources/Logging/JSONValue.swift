@@ -1,15 +1,17 @@
 import Foundation
 
-/// Any JSON value, decoded and re-encoded faithfully enough for event payloads: integers stay
-/// integers (money in micros must not turn into 1.5e+06), `true` never becomes `1`.
-public enum JSONDocument: Codable, Sendable, Hashable {
+/// The project's one untyped JSON value: JWT headers and claims (Auth), event payloads (Coordination)
+/// and anything else decoded without a schema. Decoded faithfully: integers stay integers (money in
+/// micros must not turn into 1.5e+06) and `true` is never read as `1`, as `JSONSerialization`'s
+/// NSNumber bridging can do; each consumer checks the types it needs with a precise error.
+public enum JSONValue: Codable, Sendable, Hashable {
     case null
     case bool(Bool)
     case integer(Int64)
     case number(Double)
     case string(String)
-    case array([JSONDocument])
-    case object([String: JSONDocument])
+    case array([JSONValue])
+    case object([String: JSONValue])
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -23,10 +25,10 @@ public enum JSONDocument: Codable, Sendable, Hashable {
             self = .number(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
-        } else if let value = try? container.decode([JSONDocument].self) {
+        } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSONDocument].self))
+            self = .object(try container.decode([String: JSONValue].self))
         }
     }
 
@@ -43,11 +45,27 @@ public enum JSONDocument: Codable, Sendable, Hashable {
         }
     }
 
-    /// Compact JSON text (keys sorted, so equal documents give equal text).
+    /// A JSON object from UTF-8 bytes, or nil for anything else (not JSON, or not an object).
+    public static func object(from bytes: [UInt8]) -> [String: JSONValue]? {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)),
+              case .object(let object) = value else { return nil }
+        return object
+    }
+
+    /// The value as a number of any kind (integers and fractions alike), or nil.
+    public var doubleValue: Double? {
+        switch self {
+        case .integer(let value): Double(value)
+        case .number(let value): value
+        default: nil
+        }
+    }
+
+    /// Compact JSON text (keys sorted, so equal values give equal text).
     public var text: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a decoded document cannot fail except for non-finite numbers, which JSON cannot
+        // Encoding a decoded value cannot fail except for non-finite numbers, which JSON cannot
         // carry and the decoder never produces.
         guard let data = try? encoder.encode(self) else { return "null" }
         return String(decoding: data, as: UTF8.self)

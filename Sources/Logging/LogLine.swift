@@ -45,7 +45,7 @@ public enum LogLine {
         return builder.finish()
     }
 
-    static func appendString(_ text: String, to out: inout String) {
+    package static func appendString(_ text: String, to out: inout String) {
         out += "\""
         if needsNoEscaping(text) {
             out += text
@@ -56,14 +56,14 @@ public enum LogLine {
     }
 
     /// `text` as a JSON string onto bytes: plain text is copied as it is, anything else escaped.
-    static func appendString(_ text: String, to out: inout [UInt8]) {
+    package static func appendString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         appendContents(text, to: &out)
         out.append(UInt8(ascii: "\""))
     }
 
     /// The inside of a JSON string (no quotes), for writers that keep the quotes in fixed fragments.
-    static func appendContents(_ text: String, to out: inout [UInt8]) {
+    package static func appendContents(_ text: String, to out: inout [UInt8]) {
         let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { utf8 in
             guard utf8.allSatisfy(isPlain) else { return false }
             out.append(contentsOf: utf8)

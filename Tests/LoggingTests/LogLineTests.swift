@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import HTTP
+@testable import Logging
 
 /// The hand-written JSON of log lines and error bodies: escaping, number formats, field order, and the
 /// builder and the array form giving the same text.

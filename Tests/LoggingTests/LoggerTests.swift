@@ -1,11 +1,11 @@
 import Foundation
 import Testing
-@testable import Node
+@testable import Logging
 
-@Suite struct NodeLoggerTests {
+@Suite struct LoggerTests {
     @Test func linesAreValidJSONWithEscapedValues() throws {
         let nasty = "a\"b\\c\nd\te\u{01}f é 🙂"
-        let line = NodeLogger.line(.warning, nasty, nodeID: "n-1", at: Date(timeIntervalSince1970: 0),
+        let line = Logger.line(.warning, nasty, nodeID: "n-1", at: Date(timeIntervalSince1970: 0),
                                    ["count": .int(3), "why": .string(nasty), "ok": .bool(false)])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(object["msg"] as? String == nasty)
