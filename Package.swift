@@ -9,7 +9,7 @@ import PackageDescription
 /// resource bundle to ship beside the executable. File names must be unique across features.
 let luaScripts: [Resource] = {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Sources/Coordination")
-    guard let files = FileManager.default.enumerator(atPath: root.path) else { return [] }
+    guard let files = FileManager.default.enumerator(atPath: root.path)?.allObjects else { return [] }
     return files.compactMap { $0 as? String }.filter { $0.hasSuffix(".lua") }.sorted().map { Resource.embedInCode($0) }
 }()
 
@@ -49,11 +49,11 @@ let package = Package(
 
         .testTarget(name: "LoggingTests", dependencies: ["Logging"]),
         .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Logging"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Logging", "Auth"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Cryptography"]),
         .testTarget(name: "CoordinationTests", dependencies: ["Coordination"]),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "HTTP", "Storage"]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "HTTP", "Storage", "Coordination", "Auth"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,11 +1,12 @@
 import Foundation
+import Logging
 import Storage
 import Synchronization
 
-/// Fans room events out to this node's WebSocket sessions. One Redis pub/sub connection per node (not
-/// per client) and one channel per room that has local subscribers; each room also keeps a capped
-/// Redis stream as history, for clients that resubscribe with `since` and for filling the gap after
-/// this node's pub/sub connection was down.
+/// Fans room events out to this node's WebSocket sessions: one Redis pub/sub connection per node (not
+/// per client) and one channel per room that has local subscribers. The rooms' history (the capped
+/// stream behind `since` recovery and the gap fill after this node's pub/sub connection was down)
+/// is `RoomHistoryStore`'s; the hub only reads it.
 ///
 /// ```swift
 /// let hub = try RealtimeHub(redis: redis)
@@ -16,12 +17,13 @@ import Synchronization
 public final class RealtimeHub: Sendable {
     public let redis: RedisClient
     let subscriber: RedisSubscriber
-    /// Events kept per room (approximately: `XADD MAXLEN ~`).
-    public let historyLength: Int
-    /// A room's history expires this long after its last event.
-    public let historyTTLMs: Int64
+    /// Each room's stream: publishing, `since` reads, gap-fill pages.
+    public let store: RoomHistoryStore
+    public var keys: KeySpace { store.keys }
     /// At most this many missed events are replayed on a resubscribe; more means `recovered: false`.
-    public let maxRecovered: Int
+    public var maxRecovered: Int { store.maxRecovered }
+    /// Where failed gap-fill reads are reported (each is retried with backoff).
+    let gapFillFailures: FailureLog?
 
     /// One room's local side.
     struct Room {
@@ -41,9 +43,11 @@ public final class RealtimeHub: Sendable {
         var received = 0
         var delivered = 0
         var gapFilled = 0
-        /// Ring of recent publish-to-node latencies (ms).
-        var latencies: [Double] = []
-        var latencyCursor = 0
+        /// Recent publish-to-node latencies (ms).
+        var latencies = LatencyWindow(capacity: RealtimeHub.latencySamples)
+        /// Readiness probes waiting for their message on the node's probe channel, by token.
+        var probes: [String: CheckedContinuation<Bool, Never>] = [:]
+        var probeChannel: String?
     }
 
     let state = Mutex(State())
@@ -53,19 +57,19 @@ public final class RealtimeHub: Sendable {
 
     /// `subscriberBuffer`: pub/sub messages held while fan-out is behind; past it the oldest are
     /// dropped and then recovered from history (see `run()`).
-    public init(redis: RedisClient, historyLength: Int = 1_000, historyTTLMs: Int64 = 7 * 24 * 3_600_000,
-                maxRecovered: Int = 1_000, subscriberBuffer: Int = 10_000) throws(RedisError) {
+    public init(redis: RedisClient, keys: KeySpace = KeySpace(), historyLength: Int = 1_000,
+                historyTTLMs: Int64 = 7 * 24 * 3_600_000, maxRecovered: Int = 1_000, subscriberBuffer: Int = 10_000,
+                gapFillFailures: FailureLog? = nil) throws(CoordinationError) {
         self.redis = redis
-        self.historyLength = historyLength
-        self.historyTTLMs = historyTTLMs
-        self.maxRecovered = maxRecovered
-        subscriber = try redis.makeSubscriber(bufferLimit: subscriberBuffer)
+        store = RoomHistoryStore(redis: redis, keys: keys, historyLength: historyLength, historyTTLMs: historyTTLMs,
+                                 maxRecovered: maxRecovered)
+        self.gapFillFailures = gapFillFailures
+        do {
+            subscriber = try redis.makeSubscriber(bufferLimit: subscriberBuffer)
+        } catch {
+            throw CoordinationError(redis: error, operation: "open the fan-out connection")
+        }
     }
-
-    /// Pub/sub channel of a room; the hash tag keeps a room's keys on one Redis Cluster slot.
-    public static func channel(_ room: String) -> String { "{room:\(room)}" }
-    /// The room's capped history stream.
-    public static func historyKey(_ room: String) -> String { "{room:\(room)}:history" }
 
     public func makeSinkID() -> Int {
         state.withLock { state in
@@ -78,32 +82,28 @@ public final class RealtimeHub: Sendable {
     /// must already be valid JSON text (the caller validates input).
     @discardableResult
     public func publish(room: String, event: String, priority: RealtimePriority, data: String)
-        async throws(RedisError) -> (id: RealtimeEventID, timestampMs: Int64) {
-        let reply = try await redis.run(RealtimePublishScript.script, keys: [Self.historyKey(room)],
-                                        args: [Self.channel(room), priority.rawValue, event, data,
-                                               String(historyLength), String(historyTTLMs)])
-        guard let parts = reply.array, parts.count == 2, let idText = parts[0].string,
-              let id = RealtimeEventID(idText), let ts = parts[1].integer else {
-            throw RedisError(.unexpectedReply, "realtime publish answered \(reply.redactedDescription)")
-        }
+        async throws(CoordinationError) -> (id: RealtimeEventID, timestampMs: Int64) {
+        let published = try await store.publish(room: room, event: event, priority: priority, data: data)
         state.withLock { $0.published += 1 }
-        return (id, ts)
+        return published
     }
 
     /// Adds `sink` to `room` and returns what it missed since `since` (nothing without `since`). Live
     /// events may reach the sink before this returns: the sink holds them until it has sent the
     /// join's answer and the missed events, then drops ids it already sent.
-    public func join(_ room: String, sink: any RealtimeSink, since: RealtimeEventID?) async throws(RedisError) -> RealtimeJoin {
+    public func join(_ room: String, sink: any RealtimeSink, since: RealtimeEventID?) async throws(CoordinationError) -> RealtimeJoin {
         let needsSubscribe = state.withLock { state -> Bool in
             state.rooms[room, default: Room()].sinks[sink.sinkID] = sink
             return state.rooms[room]?.subscribed != true
         }
-        do {
+        do throws(CoordinationError) {
             if needsSubscribe {
-                try await subscriber.subscribe(Self.channel(room))
-                let newest = try await redis.send("XREVRANGE", Self.historyKey(room), "+", "-", "COUNT", "1").throwingServerError()
-                let mark = newest.array?.first.flatMap { RealtimeEvent(room: room, streamEntry: $0)?.id }
-                    ?? RealtimeEventID(milliseconds: 0, sequence: 0)
+                do {
+                    try await subscriber.subscribe(keys.room(room).channel)
+                } catch {
+                    throw CoordinationError(redis: error, operation: "subscribe to room \(room)")
+                }
+                let mark = try await store.newestID(room)
                 state.withLock { state in
                     state.rooms[room]?.subscribed = true
                     if state.rooms[room]?.subscribedAt == nil { state.rooms[room]?.subscribedAt = mark }
@@ -122,22 +122,9 @@ public final class RealtimeHub: Sendable {
         state.withLock { _ = $0.rooms[room]?.sinks.removeValue(forKey: sinkID) }
     }
 
-    /// The room's events after `since`, oldest first, capped at `maxRecovered`. `recovered` is true
-    /// only if nothing between `since` and now can have been trimmed away.
-    public func history(_ room: String, after since: RealtimeEventID) async throws(RedisError) -> RealtimeJoin {
-        let key = Self.historyKey(room)
-        let replies = try await redis.pipeline([
-            RedisCommand("XRANGE", key, "(" + since.description, "+", "COUNT", String(maxRecovered + 1)),
-            RedisCommand("XRANGE", key, "-", "+", "COUNT", "1"),
-        ])
-        let entries = try replies[0].throwingServerError().array ?? []
-        let oldest = try replies[1].throwingServerError().array?.first.flatMap { RealtimeEvent(room: room, streamEntry: $0) }
-        var missed = entries.prefix(maxRecovered).compactMap { RealtimeEvent(room: room, streamEntry: $0) }
-        missed.sort { $0.id < $1.id }
-        // Complete only if the oldest retained event is at or before `since` (nothing trimmed in
-        // between) and the replay was not cut short.
-        let recovered = oldest.map { $0.id <= since } == true && entries.count <= maxRecovered
-        return RealtimeJoin(recovered: recovered, missed: missed)
+    /// The room's events after `since` (see `RoomHistoryStore.events`).
+    public func history(_ room: String, after since: RealtimeEventID) async throws(CoordinationError) -> RealtimeJoin {
+        try await store.events(room, after: since)
     }
 
     /// Consumes pub/sub until the subscriber shuts down: fans each event out to the room's sinks, and
@@ -150,7 +137,8 @@ public final class RealtimeHub: Sendable {
                 // Fan-out fell behind and the subscriber's buffer dropped older messages: take them
                 // (and everything up to now) from history before this one, which is then a duplicate.
                 if subscriber.takeDroppedMessages() > 0 { await fillGaps() }
-                guard let room = Self.room(fromChannel: message.channel),
+                if answerProbe(message) { continue }
+                guard let room = keys.room(fromChannel: message.channel),
                       let event = RealtimeEvent(room: room, payload: message.payload) else { continue }
                 fanOut(event, countAsReceived: true)
             case .disconnected:
@@ -177,19 +165,10 @@ public final class RealtimeHub: Sendable {
                 published: state.published, received: state.received, delivered: state.delivered,
                 gapFilled: state.gapFilled, fanoutP50Ms: nil, fanoutP99Ms: nil), state.latencies)
         }
-        let sorted = latencies.sorted()
-        func percentile(_ p: Double) -> Double? {
-            guard !sorted.isEmpty else { return nil }
-            return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
-        }
-        copy.fanoutP50Ms = percentile(0.5)
-        copy.fanoutP99Ms = percentile(0.99)
+        let ranks = latencies.percentiles([0.5, 0.99])
+        copy.fanoutP50Ms = ranks[0]
+        copy.fanoutP99Ms = ranks[1]
         return copy
-    }
-
-    static func room(fromChannel channel: String) -> String? {
-        guard channel.hasPrefix("{room:"), channel.hasSuffix("}"), channel.count > 7 else { return nil }
-        return String(channel.dropFirst(6).dropLast())
     }
 
     func fanOut(_ event: RealtimeEvent, countAsReceived: Bool) {
@@ -202,12 +181,7 @@ public final class RealtimeHub: Sendable {
             state.rooms[event.room] = room
             if countAsReceived {
                 state.received += 1
-                if state.latencies.count < Self.latencySamples {
-                    state.latencies.append(max(0, latency))
-                } else {
-                    state.latencies[state.latencyCursor] = max(0, latency)
-                }
-                state.latencyCursor = (state.latencyCursor + 1) % Self.latencySamples
+                state.latencies.record(max(0, latency))
             } else {
                 state.gapFilled += 1
             }
@@ -237,7 +211,10 @@ public final class RealtimeHub: Sendable {
                 let page: RealtimeJoin
                 do {
                     page = try await history(room, after: last)
+                    gapFillFailures?.succeeded()
                 } catch {
+                    gapFillFailures?.failed(error.reason, detail: error.description)
+                    // Cancellation ends the wait early; the loop condition then stops the fill.
                     try? await Task.sleep(for: delay)
                     delay = min(delay * 2, .seconds(2))
                     continue

@@ -1,3 +1,5 @@
+import Auth
+
 /// Per-request state that travels through middleware and into the handler (by value: a middleware
 /// passes an updated copy to `next`, e.g. after authenticating).
 public struct RequestContext: Sendable {
@@ -7,8 +9,8 @@ public struct RequestContext: Sendable {
     public var pathParameters: [String: String]
     /// The matched route pattern (`/api/v1/items/:id`), nil when no route matched; safe as a metrics label.
     public var routePattern: String?
-    /// Slot for the authenticated identity, set by an auth middleware.
-    public var principal: (any Sendable)?
+    /// The authenticated caller, set by the auth middleware of the route's group (nil: none ran).
+    public var principal: Principal?
     /// When the router received the request.
     public let startedAt: ContinuousClock.Instant
 
@@ -28,9 +30,6 @@ public struct RequestContext: Sendable {
         }
         return value
     }
-
-    /// The principal as a concrete type, or nil.
-    public func principal<P: Sendable>(as type: P.Type) -> P? { principal as? P }
 
     /// Time since the router received the request.
     public var elapsed: Duration { ContinuousClock.now - startedAt }

@@ -7,13 +7,17 @@ final class SyncPass {
     let endpoint: RouteTrie.Route?
     let node: RouteTrie.Node?
     let errorLog: @Sendable (String) -> Void
+    /// For a group's chain: the route's own handler, run past the last middleware (instead of
+    /// resolving `endpoint`).
+    let handler: HTTPSyncHandler?
 
     init(chain: [any HTTPSyncMiddleware], endpoint: RouteTrie.Route?, node: RouteTrie.Node?,
-         errorLog: @escaping @Sendable (String) -> Void) {
+         errorLog: @escaping @Sendable (String) -> Void, handler: HTTPSyncHandler? = nil) {
         self.chain = chain
         self.endpoint = endpoint
         self.node = node
         self.errorLog = errorLog
+        self.handler = handler
     }
 
     /// Middleware `index` (or the route past the last one); what it throws becomes a response here, at
@@ -28,6 +32,7 @@ final class SyncPass {
     }
 
     private func callEndpoint(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        if let handler { return try handler(request, context) }
         guard let node else { throw HTTPError.notFound("No route for this path.") }
         guard let handler = endpoint?.syncHandler else {
             throw HTTPError.methodNotAllowed(allowed: RouterResponder.allowed(node))

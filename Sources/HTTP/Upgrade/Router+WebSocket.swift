@@ -7,7 +7,16 @@ extension Router {
     public mutating func webSocket(_ pattern: String,
                                    isOriginAllowed: @escaping @Sendable (String?) -> Bool = { _ in true },
                                    accept: @escaping @Sendable (HTTPRequest, RequestContext) async throws -> any WebSocketHandler) {
-        get(pattern) { request, context in
+        get(pattern, WebSocketRoute.handler(isOriginAllowed: isOriginAllowed, accept: accept))
+    }
+}
+
+/// The GET handler of a WebSocket endpoint, shared by `Router` and `RouterGroup`.
+enum WebSocketRoute {
+    static func handler(isOriginAllowed: @escaping @Sendable (String?) -> Bool,
+                        accept: @escaping @Sendable (HTTPRequest, RequestContext) async throws -> any WebSocketHandler)
+        -> HTTPHandler {
+        return { request, context in
             let accepted: WebSocketHandshake.Accepted
             do throws(WebSocketError) {
                 accepted = try WebSocketHandshake.validate(

@@ -1,37 +1,28 @@
-import Logging
 import Auth
 import Coordination
 import Foundation
 import HTTP
+import Logging
 import Storage
 import Synchronization
 
-/// One running node: its clients, its HTTP server and its background duties (heartbeat, migrations).
-/// Built from a validated configuration; `run()` serves until SIGTERM/SIGINT, then shuts down gracefully.
+/// One running node: the shared clients and the list of features, served by one HTTP server.
+/// Built from a validated configuration; `run()` serves until SIGTERM/SIGINT, then shuts down
+/// gracefully. Everything a feature does is declared by the feature (`NodeFeature`): this type only
+/// starts and stops them generically.
 final class NodeApp: Sendable {
-    let configuration: NodeConfiguration
-    let logger: Logger
-    let metrics: MetricsRegistry
-    let redis: RedisClient
-    let postgres: PostgresClient
-    let membership: ClusterMembership
-    let readiness: Readiness
+    let services: NodeServices
     let verifier: JWTVerifier
-    let startedAt: Date
-    let realtimeHub: RealtimeHub
-    let realtimeRooms = RealtimeRoomCatalog.standard
-    let realtimeCounters = RealtimeCounters()
-    let realtimeReports: RealtimeReportStore
-    /// The realtime report duty's last measured delivery rate (read by /realtime-metrics).
-    let realtimeRate = Mutex(RealtimeRate())
+    let features: [any NodeFeature]
+    let readiness: Readiness
     /// The running server, once started (the router is built before it exists).
-    private let server = Mutex<HTTPServer?>(nil)
+    let server = ServerSlot()
+
+    var configuration: NodeConfiguration { services.configuration }
+    var logger: Logger { services.logger }
 
     init(configuration: NodeConfiguration, logger: Logger) throws(ConfigurationError) {
-        self.configuration = configuration
-        self.logger = logger
-        startedAt = Date()
-        metrics = MetricsRegistry()
+        let redis: RedisClient
         do {
             var redisConfiguration = try RedisConfiguration(url: configuration.redisURL)
             redisConfiguration.commandTimeout = .seconds(2)
@@ -39,6 +30,7 @@ final class NodeApp: Sendable {
         } catch {
             throw ConfigurationError(variable: "COORD_REDIS_URL", problem: error.message)
         }
+        let postgres: PostgresClient
         do {
             var postgresConfiguration = try PostgresConfiguration(url: configuration.databaseURL)
             // No statement may hold a pooled connection forever (the URL may still set its own).
@@ -52,20 +44,30 @@ final class NodeApp: Sendable {
         } catch {
             throw ConfigurationError(variable: "COORD_JWT_SECRET", problem: error.message)
         }
-        membership = ClusterMembership(redis: redis)
-        do {
-            realtimeHub = try RealtimeHub(redis: redis)
-        } catch {
-            throw ConfigurationError(variable: "COORD_REDIS_URL", problem: error.message)
-        }
-        realtimeReports = RealtimeReportStore(redis: redis, ttlMs: membership.ttlMs)
-        readiness = Readiness(nodeID: configuration.nodeID, redis: redis, postgres: postgres)
-        NodeMetrics.describe(in: metrics)
+        services = NodeServices(configuration: configuration, logger: logger, metrics: MetricsRegistry(), redis: redis,
+                                postgres: postgres, keys: KeySpace(prefix: configuration.keyPrefix), startedAt: Date())
+        let server = self.server
+        (features, readiness) = try Self.makeFeatures(services, serverConnections: {
+            server.value.withLock { ($0?.openConnections ?? 0, $0?.openWebSockets ?? 0) }
+        })
+        NodeMetrics.describe(in: services.metrics)
+        DutyRunner.describe(in: services.metrics)
+        services.metrics.describe(NodeServices.backgroundFailures, .counter,
+                                  help: "Failures of background work inside the domain, by component and reason.")
+        for feature in features { feature.describeMetrics(in: services.metrics) }
     }
 
-    /// Open connections and, among them, WebSockets (zero before the server starts).
-    func serverConnections() -> (all: Int, webSockets: Int) {
-        server.withLock { ($0?.openConnections ?? 0, $0?.openWebSockets ?? 0) }
+    /// The checks of the shared clients: every feature needs them.
+    static func sharedChecks(_ services: NodeServices) -> [ReadinessCheck] {
+        let redis = services.redis, postgres = services.postgres
+        return [
+            ReadinessCheck("redis") {
+                do { try await redis.ping(); return nil } catch { return "unreachable" }
+            },
+            ReadinessCheck("postgres") {
+                do { try await postgres.ping(); return nil } catch { return "unreachable" }
+            },
+        ]
     }
 
     /// Serves until a signal arrives; returns the process exit status.
@@ -80,46 +82,53 @@ final class NodeApp: Sendable {
         do {
             server = try HTTPServer(configuration: serverConfiguration, router: makeRouter())
             try await server.listen()
-            self.server.withLock { $0 = server }
+            self.server.value.withLock { $0 = server }
         } catch {
             logger.error("cannot start the HTTP server", ["error": .string(String(describing: error)),
                                                            "port": .int(configuration.httpPort)])
             return 1
         }
         logger.info("listening", ["port": .int(server.localPort ?? configuration.httpPort), "host": .string(configuration.httpHost)])
-        let duties = [
-            Task { await migrateUntilDone() },
-            Task { await heartbeatForever() },
-            Task { await reportRealtimeForever() },
-        ]
-        let fanOut = Task { await realtimeHub.run() }
+        let duties = DutyRunner(duties: features.flatMap(\.duties), logger: logger, metrics: services.metrics)
         await termination.wait()
         // Report not-ready first so the load balancer stops sending new work, then close.
         readiness.draining.store(true, ordering: .releasing)
         if configuration.drainSeconds > 0 {
             logger.info("draining", ["seconds": .int(configuration.drainSeconds)])
-            try? await Task.sleep(for: .seconds(configuration.drainSeconds))
+            try? await Task.sleep(for: .seconds(configuration.drainSeconds))   // cancellation cannot happen here
         }
         logger.info("shutting down")
         await server.shutdown(deadline: .seconds(configuration.shutdownGraceSeconds))
-        for duty in duties { duty.cancel() }
-        for duty in duties { await duty.value }
-        _ = try? await realtimeHub.publish(room: "api_status_updates", event: "node.left", priority: .medium,
-                                           data: #"{"nodeId":"# + JSONText.quoted(configuration.nodeID) + "}")
-        do { try await membership.leave(nodeID: configuration.nodeID) } catch {
-            logger.warning("could not leave the cluster view; it expires by itself", ["error": .string(error.description)])
-        }
-        await realtimeHub.shutdown()
-        await fanOut.value
-        await redis.shutdown()
-        postgres.shutdown()
+        await duties.stop()
+        for feature in features.reversed() { await feature.stop() }
+        await services.redis.shutdown()
+        services.postgres.shutdown()
         logger.info("stopped")
         return 0
     }
+
+    /// The node's routes and middleware, outermost first: request id, access log, metrics, node id,
+    /// CORS; then each group's own (authentication). Errors thrown inside become responses that the
+    /// outer layers decorate. Every middleware is synchronous-capable, so sync routes (`/healthz`) are
+    /// answered on the loop.
+    func makeRouter() -> Router {
+        var router = Router()
+        router.use(RequestIDMiddleware())
+        if configuration.accessLog { router.use(AccessLogMiddleware()) }
+        let requestMetrics = HTTPRequestMetrics(registry: services.metrics)
+        router.use(MetricsMiddleware { observation in requestMetrics.record(observation) })
+        router.use(ResponseHeaderMiddleware(name: "X-Coordinator-Node", value: configuration.nodeID))
+        if !configuration.corsOrigins.isEmpty {
+            router.use(CORSMiddleware(allowedOrigins: configuration.corsOrigins))
+        }
+        var routes = NodeRoutes(verifier: verifier)
+        for feature in features { feature.addRoutes(to: &routes) }
+        routes.register(in: &router)
+        return router
+    }
 }
 
-/// Delivered-event count at the previous report, to turn the running total into a rate.
-struct RealtimeRate {
-    var previous: (at: ContinuousClock.Instant, delivered: Int)?
-    var lastRate: Double = 0
+/// The HTTP server once it runs, readable by the operations feature's metrics.
+final class ServerSlot: Sendable {
+    let value = Mutex<HTTPServer?>(nil)
 }

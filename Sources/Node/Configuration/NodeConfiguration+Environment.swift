@@ -16,6 +16,11 @@ extension NodeConfiguration {
         guard nodeID.count <= 64, nodeID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
             throw ConfigurationError(variable: "COORD_NODE_ID", problem: "must be 1-64 characters of letters, digits, '-', '_' or '.'")
         }
+        keyPrefix = reader.string("COORD_KEY_PREFIX", default: "coord")
+        guard (1...32).contains(keyPrefix.count),
+              keyPrefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+            throw ConfigurationError(variable: "COORD_KEY_PREFIX", problem: "must be 1-32 characters of letters, digits, '-', '_' or '.'")
+        }
         redisURL = reader.string("COORD_REDIS_URL", default: "redis://127.0.0.1:6379")
         guard redisURL.hasPrefix("redis://") else {
             throw ConfigurationError(variable: "COORD_REDIS_URL", problem: "must be a redis://[user:password@]host:port[/db] URL")

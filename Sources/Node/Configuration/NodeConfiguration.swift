@@ -9,6 +9,8 @@ struct NodeConfiguration: Sendable {
     var httpHost: String
     var httpPort: Int
     var nodeID: String
+    /// First part of every Redis key (`<prefix>:{<tag>}:<field>`): deployments sharing a Redis stay apart.
+    var keyPrefix: String
     var redisURL: String
     var databaseURL: String
     var jwtSecret: [UInt8]

@@ -28,7 +28,7 @@ final class RealtimeSession: WebSocketHandler, RealtimeSink {
         var retryScheduled = false
         var closed = false
         var expiry: Task<Void, Never>?
-        var budget = RealtimeMessageBudget(now: .now)
+        var budget = TokenBucket<ContinuousClock.Instant>(burst: 20, perSecond: 10, now: .now)
     }
 
     let sinkID: Int

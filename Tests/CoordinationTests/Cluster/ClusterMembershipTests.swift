@@ -16,7 +16,7 @@ import Testing
     @Test func heartbeatsListAndLeave() async throws {
         let redis = try Self.redis()
         // A TTL far longer than any pause a loaded CI machine makes between two lines.
-        let membership = ClusterMembership(redis: redis, keyPrefix: Self.prefix(), ttlMs: 30_000)
+        let membership = ClusterMembership(redis: redis, keys: KeySpace(prefix: Self.prefix()), ttlMs: 30_000)
         let t1 = try await membership.heartbeat(nodeID: "node-a", startedAtMs: 1_000)
         try await membership.heartbeat(nodeID: "node-b", startedAtMs: 2_000)
         let nodes = try await membership.liveNodes()
@@ -35,7 +35,7 @@ import Testing
 
     @Test func aNodeThatStopsBeatingExpiresAndIsPruned() async throws {
         let redis = try Self.redis()
-        let membership = ClusterMembership(redis: redis, keyPrefix: Self.prefix(), ttlMs: 300)
+        let membership = ClusterMembership(redis: redis, keys: KeySpace(prefix: Self.prefix()), ttlMs: 300)
         try await membership.heartbeat(nodeID: "gone", startedAtMs: 1)
         var remaining = try await membership.liveNodes()
         let deadline = ContinuousClock.now + .seconds(10)
@@ -44,13 +44,13 @@ import Testing
             remaining = try await membership.liveNodes()
         }
         #expect(remaining.isEmpty)
-        #expect(try await redis.send("SCARD", membership.setKey).integer == 0)
+        #expect(try await redis.send("SCARD", membership.keys.cluster.nodes).integer == 0)
         await redis.shutdown()
     }
 
     @Test func heartbeatRefreshesLastSeen() async throws {
         let redis = try Self.redis()
-        let membership = ClusterMembership(redis: redis, keyPrefix: Self.prefix(), ttlMs: 30_000)
+        let membership = ClusterMembership(redis: redis, keys: KeySpace(prefix: Self.prefix()), ttlMs: 30_000)
         let first = try await membership.heartbeat(nodeID: "n1", startedAtMs: 5)
         try await Task.sleep(for: .milliseconds(20))
         let second = try await membership.heartbeat(nodeID: "n1", startedAtMs: 5)

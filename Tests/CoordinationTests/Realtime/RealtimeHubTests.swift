@@ -114,7 +114,7 @@ import Testing
         // Two events reach history but not this hub's pub/sub (another channel), as during an outage.
         var missed: [RealtimeEventID] = []
         for n in 1...2 {
-            let reply = try await redis.run(RealtimePublishScript.script, keys: [RealtimeHub.historyKey(room)],
+            let reply = try await redis.run(RealtimePublishScript.script, keys: [KeySpace().room(room).history],
                                             args: ["elsewhere", "medium", "e", String(n), "100", "60000"])
             missed.append(try #require(reply.array?.first?.string.flatMap { RealtimeEventID($0) }))
         }
@@ -139,7 +139,7 @@ import Testing
         #expect(await waitFor { sink.ids == [seen] })
         var missed: [RealtimeEventID] = []
         for n in 1...8 {
-            let reply = try await redis.run(RealtimePublishScript.script, keys: [RealtimeHub.historyKey(room)],
+            let reply = try await redis.run(RealtimePublishScript.script, keys: [KeySpace().room(room).history],
                                             args: ["elsewhere", "low", "e", String(n), "100", "60000"])
             missed.append(try #require(reply.array?.first?.string.flatMap { RealtimeEventID($0) }))
         }
@@ -166,7 +166,7 @@ import Testing
         _ = try await hub.join(room, sink: sink, since: nil)
         let seen = try await hub.publish(room: room, event: "e", priority: .medium, data: "0").id
         #expect(await waitFor { sink.ids == [seen] })
-        let reply = try await admin.run(RealtimePublishScript.script, keys: [RealtimeHub.historyKey(room)],
+        let reply = try await admin.run(RealtimePublishScript.script, keys: [KeySpace().room(room).history],
                                         args: ["elsewhere", "high", "e", "1", "100", "60000"])
         let missed = try #require(reply.array?.first?.string.flatMap { RealtimeEventID($0) })
         _ = try await admin.send("ACL", arguments: ["SETUSER", user, "-xrange"]).throwingServerError()

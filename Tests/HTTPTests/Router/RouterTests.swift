@@ -1,4 +1,5 @@
 import Synchronization
+import Auth
 import Testing
 @testable import HTTP
 
@@ -94,10 +95,13 @@ import Testing
         var router = Router()
         router.use(ClosureMiddleware { request, context, next in
             var context = context
-            context.principal = "alice"
+            context.principal = .provider(service: "alice")
             return await next(request, context)
         })
-        router.get("/me") { _, context in .text(context.principal(as: String.self) ?? "nobody") }
+        router.get("/me") { _, context in
+            guard case .provider(let name)? = context.principal else { return .text("nobody") }
+            return .text(name)
+        }
         #expect(Self.body(await router.build().respond(to: HTTPRequest(method: "GET", target: "/me"))) == "alice")
     }
 

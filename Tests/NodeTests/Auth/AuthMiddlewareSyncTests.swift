@@ -12,16 +12,17 @@ import Testing
     func responder() throws -> RouterResponder {
         var router = Router()
         router.use(RequestIDMiddleware())
-        router.use(AuthMiddleware(verifier: JWTVerifier(keys: [try JWTVerificationKey.hs256(secret: secret)])))
-        router.getSync("/api/v1/user-thing") { _, context in .text("hello \(try context.require(.user).subject)") }
-        router.onSync("PUT", "/api/v1/admin-thing") { _, context in
+        var routes = NodeRoutes(verifier: JWTVerifier(keys: [try JWTVerificationKey.hs256(secret: secret)]))
+        routes.api.getSync("/user-thing") { _, context in .text("hello \(try context.require(.user).subject)") }
+        routes.api.onSync("PUT", "/admin-thing") { _, context in
             try context.require(.admin)
             return .text("done")
         }
-        router.postSync("/api/v1/external-services/webhook/:service") { _, _ in .text("webhook") }
-        router.getSync("/api/v1/forgot-to-check") { _, _ in .text("secret") }
-        router.getSync("/api/v1/realtime") { _, context in .text("hello \(try context.claims().subject)") }
-        router.getSync("/healthz") { _, _ in .text("ok") }
+        routes.webhooks.postSync("/:service") { _, _ in .text("webhook") }
+        routes.api.getSync("/forgot-to-check") { _, _ in .text("secret") }
+        routes.browserSockets.getSync("/realtime") { _, context in .text("hello \(try context.claims().subject)") }
+        routes.operations.getSync("/healthz") { _, _ in .text("ok") }
+        routes.register(in: &router)
         return router.build()
     }
 

@@ -8,22 +8,24 @@ import Testing
 @Suite struct AuthMiddlewareTests {
     let secret = Array("0123456789abcdef0123456789abcdef".utf8)
 
+    /// The node's own route groups (auth decided by group, never by path), with test routes.
     func responder() throws -> RouterResponder {
         var router = Router()
-        router.use(AuthMiddleware(verifier: JWTVerifier(keys: [try JWTVerificationKey.hs256(secret: secret)])))
-        router.get("/api/v1/user-thing") { _, context in
+        var routes = NodeRoutes(verifier: JWTVerifier(keys: [try JWTVerificationKey.hs256(secret: secret)]))
+        routes.api.get("/user-thing") { _, context in
             let claims = try context.require(.user)
             return .text("hello \(claims.subject)")
         }
-        router.put("/api/v1/admin-thing") { _, context in
+        routes.api.put("/admin-thing") { _, context in
             try context.require(.admin)
             return .text("done")
         }
-        router.post("/api/v1/external-services/webhook/:service") { _, _ in .text("webhook") }
+        routes.webhooks.post("/:service") { _, _ in .text("webhook") }
         // A route that forgets its own role check: the middleware alone must guard it.
-        router.get("/api/v1/forgot-to-check") { _, _ in .text("secret") }
-        router.get("/api/v1/realtime") { _, context in .text("hello \(try context.claims().subject)") }
-        router.get("/healthz") { _, _ in .text("ok") }
+        routes.api.get("/forgot-to-check") { _, _ in .text("secret") }
+        routes.browserSockets.get("/realtime") { _, context in .text("hello \(try context.claims().subject)") }
+        routes.operations.get("/healthz") { _, _ in .text("ok") }
+        routes.register(in: &router)
         return router.build()
     }
 

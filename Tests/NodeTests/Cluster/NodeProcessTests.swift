@@ -1,4 +1,5 @@
 import Auth
+import Coordination
 import Foundation
 import Storage
 import Testing
@@ -80,7 +81,7 @@ import Testing
         let ready = try await TestHTTP.request(base + "/readyz")
         #expect(ready.status == 503)
         #expect(ready.header("Retry-After") != nil)
-        #expect(Set(try ready.json()["missing"] as? [String] ?? []) == ["redis", "postgres", "migrations"])
+        #expect(Set(try ready.json()["missing"] as? [String] ?? []) == ["redis", "postgres", "migrations", "pubsub"])
 
         let status = try await TestHTTP.request(base + "/api/v1/external-services/status", bearer: token(.user))
         #expect(status.status == 503)
@@ -126,15 +127,10 @@ import Testing
     }
 }
 
-/// Reads the cluster view the way any node does.
+/// Reads the cluster view the way any node does (the nodes use the default key space).
 enum ClusterMembershipProbe {
     static func liveIDs(_ redis: RedisClient) async throws -> [String] {
-        let members = try await redis.send("SMEMBERS", "{coord}:nodes")
-        var live: [String] = []
-        for id in (members.array ?? []).compactMap(\.string) where try await redis.send("EXISTS", "{coord}:node:\(id)").integer == 1 {
-            live.append(id)
-        }
-        return live
+        try await ClusterMembership(redis: redis).liveNodes().map(\.id)
     }
 }
 

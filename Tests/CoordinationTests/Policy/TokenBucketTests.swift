@@ -1,10 +1,10 @@
 import Testing
-@testable import Node
+@testable import Coordination
 
-/// The per-connection token bucket of realtime client messages.
-@Suite struct RealtimeMessageBudgetTests {
+/// The token bucket (each realtime connection's message budget uses it).
+@Suite struct TokenBucketTests {
     /// Spends `count` messages at `at` and returns how many were allowed.
-    private func spend(_ budget: inout RealtimeMessageBudget, _ count: Int, at: ContinuousClock.Instant) -> Int {
+    private func spend(_ budget: inout TokenBucket<ContinuousClock.Instant>, _ count: Int, at: ContinuousClock.Instant) -> Int {
         var allowed = 0
         for _ in 0..<count where budget.take(now: at) { allowed += 1 }
         return allowed
@@ -12,7 +12,7 @@ import Testing
 
     @Test func burstThenRefillCappedAtTheBurst() {
         let start = ContinuousClock.now
-        var budget = RealtimeMessageBudget(burst: 20, perSecond: 10, now: start)
+        var budget = TokenBucket<ContinuousClock.Instant>(burst: 20, perSecond: 10, now: start)
         #expect(spend(&budget, 22, at: start) == 20)
         #expect(budget.refusedInARow == 2)
         // 10 per second: one more after 100 ms, not before.
@@ -26,7 +26,7 @@ import Testing
 
     @Test func aClockThatDoesNotAdvanceAddsNothing() {
         let start = ContinuousClock.now
-        var budget = RealtimeMessageBudget(burst: 1, perSecond: 1000, now: start)
+        var budget = TokenBucket<ContinuousClock.Instant>(burst: 1, perSecond: 1000, now: start)
         #expect(spend(&budget, 6, at: start) == 1)
         #expect(budget.refusedInARow == 5)
     }

@@ -1,0 +1,64 @@
+/// Every Redis key and pub/sub channel the cluster uses, built in one place:
+/// `<prefix>:{<kind>:<id>}:<field>`. The configured prefix separates deployments sharing a Redis;
+/// the hash tag (`{svc:stripe}`, `{room:cost_monitoring}`, `{node:a}`, `{cluster}`) puts every key
+/// of one entity on one Redis Cluster slot, so a script may take several keys of ONE tag (never of
+/// two: that is a cross-slot error on Redis Cluster). Nothing outside this type and the Lua scripts
+/// spells a key.
+public struct KeySpace: Sendable, Hashable {
+    public let prefix: String
+
+    /// `prefix`: letters, digits, `_`, `-`, `.`; no braces or colons (they would break the layout).
+    public init(prefix: String = "coord") {
+        self.prefix = prefix
+    }
+
+    /// `<prefix>:{<tag>}:<field>`.
+    func key(_ tag: String, _ field: String) -> String { prefix + ":{" + tag + "}:" + field }
+
+    /// Keys of one room: history stream and fan-out channel share the `{room:<name>}` tag.
+    public func room(_ name: String) -> RoomKeys { RoomKeys(space: self, tag: "room:" + name) }
+
+    /// Keys of one node: its heartbeat record and its realtime report.
+    public func node(_ id: String) -> NodeKeys { NodeKeys(space: self, tag: "node:" + id) }
+
+    /// Cluster-wide keys (the member list), under the `{cluster}` tag.
+    public var cluster: ClusterKeys { ClusterKeys(space: self) }
+
+    /// The room a fan-out channel belongs to (inverse of `room(_:).channel`), nil for any other channel.
+    public func room(fromChannel channel: String) -> String? {
+        let head = prefix + ":{room:"
+        let tail = "}:events"
+        guard channel.hasPrefix(head), channel.hasSuffix(tail), channel.utf8.count > head.utf8.count + tail.utf8.count
+        else { return nil }
+        return String(channel.dropFirst(head.count).dropLast(tail.count))
+    }
+}
+
+/// `{room:<name>}`: a room's capped history stream and its pub/sub channel.
+public struct RoomKeys: Sendable, Hashable {
+    let space: KeySpace
+    let tag: String
+    /// Capped stream of the room's events (history and `since` recovery).
+    public var history: String { space.key(tag, "history") }
+    /// Pub/sub channel every node subscribed to the room listens on.
+    public var channel: String { space.key(tag, "events") }
+}
+
+/// `{node:<id>}`: what one node publishes about itself.
+public struct NodeKeys: Sendable, Hashable {
+    let space: KeySpace
+    let tag: String
+    /// `<startedAtMs>:<lastSeenMs>`, expiring after the membership TTL (a dead node vanishes).
+    public var heartbeat: String { space.key(tag, "heartbeat") }
+    /// The node's realtime figures (JSON), with the same TTL.
+    public var realtimeReport: String { space.key(tag, "realtime") }
+    /// Pub/sub channel of the node's own readiness probe (its fan-out connection hears it).
+    public var probeChannel: String { space.key(tag, "probe") }
+}
+
+/// `{cluster}`: cluster-wide bookkeeping.
+public struct ClusterKeys: Sendable, Hashable {
+    let space: KeySpace
+    /// Set of node ids that heartbeat (listing needs no SCAN); stale ids are pruned on read.
+    public var nodes: String { space.key("cluster", "nodes") }
+}

@@ -1,0 +1,24 @@
+import Coordination
+import Foundation
+
+extension NodeApp {
+    /// The node's features, in start order (stopped in reverse), and the readiness they add up to.
+    /// Adding a feature is one line here plus its own folder.
+    static func makeFeatures(_ services: NodeServices,
+                             serverConnections: @escaping @Sendable () -> (all: Int, webSockets: Int))
+        throws(ConfigurationError) -> (features: [any NodeFeature], readiness: Readiness) {
+        let realtime = try RealtimeFeature(services)
+        let others: [any NodeFeature] = [
+            MigrationsFeature(services),
+            realtime,
+            StatusFeature(services, announcements: realtime.hub),
+            DashboardFeature(),
+        ]
+        let readiness = Readiness(nodeID: services.configuration.nodeID,
+                                  checks: sharedChecks(services) + others.flatMap(\.readinessChecks))
+        // Operations last: /readyz and /metrics report on every other feature.
+        let operations = OperationsFeature(services, readiness: readiness, serverConnections: serverConnections,
+                                           collect: { metrics in for feature in others { feature.collectMetrics(into: metrics) } })
+        return (others + [operations], readiness)
+    }
+}
