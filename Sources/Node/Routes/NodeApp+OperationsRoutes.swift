@@ -4,6 +4,7 @@ import HTTP
 extension NodeApp {
     /// / (the dashboard page), /healthz (the process is alive), /readyz (its dependencies answer), /metrics (Prometheus).
     func addOperationsRoutes(to router: inout Router) {
+        OpenAPIDocument.load().register(on: &router, logger: logger)  // GET /openapi.json
         // Fixed bytes: load balancers and benchmarks hit this constantly; no encoding on the hot path.
         let healthBody = Array(#"{"status":"ok","nodeId":"\#(configuration.nodeID)"}"#.utf8)
         router.getSync("/healthz") { _, _ in
