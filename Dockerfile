@@ -15,8 +15,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends libhiredis0.14 
 COPY --from=build /usr/lib/swift/linux/*.so /usr/lib/swift/linux/
 COPY --from=build /src/.build/release/coordinator /usr/local/bin/coordinator
 COPY migrations /app/migrations
+COPY docs/openapi.json /app/docs/openapi.json
 WORKDIR /app
-ENV COORD_HTTP_HOST=0.0.0.0 COORD_HTTP_PORT=8080 COORD_MIGRATIONS_DIR=/app/migrations
+ENV COORD_HTTP_HOST=0.0.0.0 COORD_HTTP_PORT=8080 COORD_MIGRATIONS_DIR=/app/migrations \
+    COORD_OPENAPI_FILE=/app/docs/openapi.json
 EXPOSE 8080
 HEALTHCHECK --interval=5s --timeout=2s CMD curl -fsS http://127.0.0.1:8080/readyz || exit 1
 ENTRYPOINT ["/usr/local/bin/coordinator"]

@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Cryptography"]),
         .testTarget(name: "CoordinationTests", dependencies: ["Coordination"]),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "HTTP", "Storage", "Coordination", "Auth"]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "HTTP", "Storage", "Coordination", "Auth", "Logging"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -38,6 +38,7 @@ export COORD_JWT_SECRET
 COORD_JWT_SECRET=$(cat "$data/jwt-secret")
 export COORD_PUBLIC_URL="${COORD_PUBLIC_URL:-http://127.0.0.1:$lb_port}"
 export COORD_MIGRATIONS_DIR="$root/migrations"
+export COORD_OPENAPI_FILE="$root/docs/openapi.json"
 export COORD_DRAIN_SECONDS="${COORD_DRAIN_SECONDS:-3}"   # HAProxy checks every 2 s: let it see "draining"
 export COORD_CORS_ORIGINS="${COORD_CORS_ORIGINS:-http://127.0.0.1:$lb_port,http://localhost:$lb_port}"
 

@@ -18,6 +18,10 @@ swift build --build-tests
 # Serial on purpose: many tests assert time bounds (timeouts, fail-fast, reconnect) and start real
 # processes; run all at once on 2 cores they starve each other. Serial takes ~35 s here and is stable.
 swift test --skip-build --no-parallel "$@"
+# The OpenAPI document against a real node (Schemathesis; bounded, about 10 s), on full runs only.
+if [ $# -eq 0 ]; then
+    "$here/check-openapi.sh" || die "docs/openapi.json and the node disagree (scripts/check-openapi.sh)"
+fi
 # A short, bounded fuzzing pass of the two wire parsers on every run (longer campaigns: run the
 # scripts by hand with more seconds). COORD_FUZZ_SECONDS=0 skips it.
 fuzz_seconds=${COORD_FUZZ_SECONDS:-10}

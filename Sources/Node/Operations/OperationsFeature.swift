@@ -3,7 +3,8 @@ import HTTP
 import Logging
 
 /// `/healthz` (the process is alive), `/readyz` (every feature's checks pass), `/metrics`
-/// (Prometheus, with every feature's figures): no authentication, for load balancers and scrapers.
+/// (Prometheus, with every feature's figures), `/openapi.json` (the contract): no authentication,
+/// for load balancers, scrapers and client generators.
 struct OperationsFeature: NodeFeature {
     let name = "operations"
     let nodeID: String
@@ -14,6 +15,9 @@ struct OperationsFeature: NodeFeature {
     let serverConnections: @Sendable () -> (all: Int, webSockets: Int)
     /// Copies every other feature's figures into the registry.
     let collect: @Sendable (MetricsRegistry) -> Void
+    /// The contract of every route, served at /openapi.json.
+    let openAPI: OpenAPIDocument
+    let logger: Logger
 
     init(_ services: NodeServices, readiness: Readiness,
          serverConnections: @escaping @Sendable () -> (all: Int, webSockets: Int),
@@ -26,9 +30,12 @@ struct OperationsFeature: NodeFeature {
         redisConnections = { redis.health.connectedConnections }
         self.serverConnections = serverConnections
         self.collect = collect
+        openAPI = OpenAPIDocument.load()
+        logger = services.logger
     }
 
     func addRoutes(to routes: inout NodeRoutes) {
+        openAPI.register(on: &routes.operations, logger: logger)
         // Fixed bytes: load balancers and benchmarks hit this constantly; no encoding on the hot path.
         let healthBody = Array(#"{"status":"ok","nodeId":"\#(nodeID)"}"#.utf8)
         routes.operations.getSync("/healthz") { _, _ in

@@ -35,6 +35,7 @@ final class NodeProcess: Sendable {
         process.arguments = arguments
         var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
         env["COORD_MIGRATIONS_DIR"] = Self.repositoryRoot.appendingPathComponent("migrations").path
+        env["COORD_OPENAPI_FILE"] = Self.repositoryRoot.appendingPathComponent("docs/openapi.json").path
         for (k, v) in environment { env[k] = v }
         process.environment = env
         let pipe = Pipe()
