@@ -8,6 +8,7 @@ root=$(cd "$here/.." && pwd)
 
 ensure_build_packages
 "$here/check-deploy-files.sh"
+"$here/check-layout.sh"
 services=$("$here/test-services.sh" start) || die "could not start the test Redis/PostgreSQL"
 eval "$services"
 trap '"$here/test-services.sh" stop "$COORD_TEST_DIR"' EXIT
