@@ -33,12 +33,17 @@ let package = Package(
         .executableTarget(name: "Bench", dependencies: ["Storage", "HTTP"]),
         .executableTarget(name: "HTTPBench", dependencies: ["HTTP"]),
 
-        .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
-        .testTarget(name: "AuthTests", dependencies: ["Auth", "Cryptography"]),
-        .testTarget(name: "CoordinationTests", dependencies: ["Coordination"]),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "HTTP", "Storage"]),
+        // What every test target shares, once: the test servers' environment, a raw HTTP + WebSocket
+        // client, node processes, a cluster behind HAProxy, private Redis/PostgreSQL servers, a
+        // manual clock. A regular target (not a test target) so that test targets can import it.
+        .target(name: "TestSupport", dependencies: ["HTTP", "Storage"], path: "Tests/TestSupport"),
+
+        .testTarget(name: "CryptographyTests", dependencies: ["Cryptography", "TestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "Cryptography", "TestSupport"]),
+        .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "TestSupport"]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "HTTP", "Storage", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

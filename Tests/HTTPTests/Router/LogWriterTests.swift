@@ -1,6 +1,7 @@
 import Dispatch
 import Synchronization
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// A sink that blocks (stderr piped to a stalled reader) must not block the code that logs.
