@@ -9,37 +9,13 @@ import TestSupport
 /// script the dev cluster uses.
 @Suite struct ClusterBehindHAProxyTests {
     @Test func threeNodesMigrateOnceAndEachServesThroughHAProxy() async throws {
-        let database = "t_cluster_\(UInt32.random(in: 0...UInt32.max))"
-        let admin = try PostgresClient(url: TestEnvironment.databaseURL())
-        try await admin.execute("CREATE DATABASE \(database)")
-        let adminURL = try TestEnvironment.databaseURL()
-        let databaseURL = String(adminURL[..<(adminURL.lastIndex(of: "/") ?? adminURL.endIndex)]) + "/\(database)"
-
         let prefix = "t\(UInt16.random(in: 0...UInt16.max))"
-        var nodes: [NodeProcess] = []
-        for i in 1...3 {
-            nodes.append(try NodeProcess(environment: TestEnvironment.nodeEnvironment(
-                id: "\(prefix)-node-\(i)", extra: ["COORD_DATABASE_URL": databaseURL])))
-        }
-        var ports: [Int] = []
-        for node in nodes { ports.append(try await node.waitForPort()) }
-
-        let haproxy = try HAProxyProcess(nodePorts: ports)
-        defer { haproxy.stop() }
-        let base = "http://127.0.0.1:\(haproxy.port)"
+        let cluster = try await TestCluster.start(count: 3, prefix: prefix)
+        let nodes = cluster.nodes, haproxy = cluster.haproxy, databaseURL = cluster.databaseURL
+        let base = cluster.baseURL
 
         // Every node answers through the balancer once its health check (/readyz) passes.
-        var seen: Set<String> = []
-        let deadline = ContinuousClock.now + .seconds(20)
-        while seen.count < 3 && ContinuousClock.now < deadline {
-            // A new connection each time: HAProxy keeps a client connection on one server.
-            if let reply = try? await TestHTTP.request(base + "/healthz", headers: ["Connection": "close"]), reply.status == 200,
-               let id = reply.header("X-Coordinator-Node") {
-                seen.insert(id)
-            } else {
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
+        let seen = try await cluster.waitUntilEveryNodeServes()
         #expect(seen == Set((1...3).map { "\(prefix)-node-\($0)" }), "\(nodes.map(\.log).joined(separator: "\n---\n"))")
 
         // The cluster view, asked through any node, lists all three.
@@ -81,7 +57,6 @@ import TestSupport
 
         for node in nodes { await node.stop() }
         for node in nodes { #expect(node.process.terminationStatus == 0) }
-        try await admin.execute("DROP DATABASE \(database)")
-        admin.shutdown()
+        await cluster.stop()
     }
 }
