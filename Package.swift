@@ -47,13 +47,18 @@ let package = Package(
         .executableTarget(name: "Bench", dependencies: ["Storage", "HTTP", "Logging"]),
         .executableTarget(name: "HTTPBench", dependencies: ["HTTP", "Logging"]),
 
-        .testTarget(name: "LoggingTests", dependencies: ["Logging"]),
-        .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Logging", "Auth"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
-        .testTarget(name: "AuthTests", dependencies: ["Auth", "Cryptography"]),
-        .testTarget(name: "CoordinationTests", dependencies: ["Coordination"]),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "HTTP", "Storage", "Coordination", "Auth", "Logging"]),
+        // What every test target shares, once: the test servers' environment, a raw HTTP + WebSocket
+        // client, node processes, a cluster behind HAProxy, private Redis/PostgreSQL servers, a
+        // manual clock. A regular target (not a test target) so that test targets can import it.
+        .target(name: "TestSupport", dependencies: ["HTTP", "Storage"], path: "Tests/TestSupport"),
+
+        .testTarget(name: "LoggingTests", dependencies: ["Logging", "TestSupport"]),
+        .testTarget(name: "CryptographyTests", dependencies: ["Cryptography", "TestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "Logging", "Auth", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "Cryptography", "TestSupport"]),
+        .testTarget(name: "CoordinationTests", dependencies: ["Coordination", "TestSupport"]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "HTTP", "Storage", "Coordination", "Auth", "Logging", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

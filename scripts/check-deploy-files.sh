@@ -26,3 +26,11 @@ trap 'rm -f "$cfg"' EXIT
 "$here/haproxy-config.sh" 8080 8081 8082 8083 > "$cfg"
 haproxy -c -q -f "$cfg" || die "the configuration from scripts/haproxy-config.sh is invalid"
 echo "generated haproxy config: ok"
+# Both configurations retry what a dead node dropped, and only idempotent requests past a refused connection.
+for file in "$root/deploy/haproxy.cfg" "$cfg"; do
+    for line in "retry-on conn-failure empty-response response-timeout" "option redispatch 1" \
+                "http-request disable-l7-retry unless METH_GET || METH_OPTIONS"; do
+        grep -qF "$line" "$file" || die "$file lacks \"$line\" (both HAProxy configurations must retry the same way)"
+    done
+done
+echo "haproxy retries: ok"

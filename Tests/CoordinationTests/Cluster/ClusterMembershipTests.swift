@@ -1,14 +1,12 @@
 import Foundation
 import Storage
 import Testing
+import TestSupport
 @testable import Coordination
 
 @Suite struct ClusterMembershipTests {
     static func redis() throws -> RedisClient {
-        guard let url = ProcessInfo.processInfo.environment["COORD_TEST_REDIS_URL"], !url.isEmpty else {
-            throw TestEnvironmentMissing(variable: "COORD_TEST_REDIS_URL")
-        }
-        return try RedisClient(configuration: RedisConfiguration(url: url))
+        try RedisClient(configuration: RedisConfiguration(url: TestEnvironment.redisURL()))
     }
 
     static func prefix() -> String { "test-membership-\(UInt32.random(in: 0...UInt32.max))" }
@@ -59,10 +57,4 @@ import Testing
         try await membership.leave(nodeID: "n1")
         await redis.shutdown()
     }
-}
-
-/// A test that needs a server the test script starts was run without it.
-struct TestEnvironmentMissing: Error, CustomStringConvertible {
-    var variable: String
-    var description: String { "\(variable) is not set: run the tests through scripts/test.sh (it starts Redis and PostgreSQL)" }
 }

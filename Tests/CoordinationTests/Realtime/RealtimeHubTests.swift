@@ -3,6 +3,7 @@ import Glibc
 import Storage
 import Synchronization
 import Testing
+import TestSupport
 @testable import Coordination
 
 /// The hub against the test script's real Redis: publish, fan-out, history recovery, gap filling.
@@ -17,10 +18,7 @@ import Testing
     }
 
     static func redis() throws -> RedisClient {
-        guard let url = ProcessInfo.processInfo.environment["COORD_TEST_REDIS_URL"], !url.isEmpty else {
-            throw TestEnvironmentMissing(variable: "COORD_TEST_REDIS_URL")
-        }
-        return try RedisClient(configuration: RedisConfiguration(url: url))
+        try RedisClient(configuration: RedisConfiguration(url: TestEnvironment.redisURL()))
     }
 
     static func room() -> String { "test_room_\(UInt32.random(in: 0...UInt32.max))" }
@@ -157,7 +155,7 @@ import Testing
         let admin = try Self.redis()
         let user = "gapfill\(UInt32.random(in: 0...UInt32.max))"
         _ = try await admin.send("ACL", arguments: ["SETUSER", user, "on", ">pw", "~*", "&*", "+@all"]).throwingServerError()
-        guard let url = ProcessInfo.processInfo.environment["COORD_TEST_REDIS_URL"] else { throw TestEnvironmentMissing(variable: "COORD_TEST_REDIS_URL") }
+        let url = try TestEnvironment.redisURL()
         let redis = try RedisClient(configuration: RedisConfiguration(url: url.replacingOccurrences(of: "redis://", with: "redis://\(user):pw@")))
         let hub = try RealtimeHub(redis: redis)
         let run = Task { await hub.run() }

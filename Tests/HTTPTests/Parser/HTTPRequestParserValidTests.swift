@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// Valid requests: expected heads and bodies, identical however the bytes are split or repeated.
@@ -79,7 +80,7 @@ import Testing
         let all = Self.cases.map { Array($0.raw.utf8) }.reduce([], +)
         let expected = try Self.cases.flatMap { try ParsedMessage.parse($0.raw) }
         #expect(try ParsedMessage.parse([all]) == expected)
-        var generator = SeededGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         var chunks: [[UInt8]] = []
         var index = 0
         while index < all.count {

@@ -2,6 +2,7 @@ import Dispatch
 import Logging
 import Synchronization
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// A stalled access-log reader (stderr piped to nobody) must not stall request handling.

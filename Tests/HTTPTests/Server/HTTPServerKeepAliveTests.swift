@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// Keep-alive, pipelining, HEAD, HTTP/1.0, 100-continue, chunked bodies over real sockets.

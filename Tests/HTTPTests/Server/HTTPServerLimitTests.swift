@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// Limits, timeouts and the connection cap: each refusal is the right status, then a closed connection.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// Router behaviour seen over a real socket: 404/405 + Allow, CORS preflight, request ids, JSON errors.

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// Graceful shutdown: in-flight requests finish, idle keep-alive connections close, no new connections.

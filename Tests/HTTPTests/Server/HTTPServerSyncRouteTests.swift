@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// Synchronous routes over a real socket: answered on the loop, kept in order with async ones.

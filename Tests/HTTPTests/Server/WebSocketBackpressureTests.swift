@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// A peer that floods us and never reads must not make the server queue output without limit.

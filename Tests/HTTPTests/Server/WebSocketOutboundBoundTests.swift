@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// A peer that stops reading must not make its connection hold more than `maxOutboundBytes`, however

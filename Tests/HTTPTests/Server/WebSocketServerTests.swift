@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// WebSocket over the real server: upgrade, echo, ping, close handshake, limits, keepalive, shutdown.

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// Seeded mutations of valid traffic: the parser may only produce events, need more data, or throw a

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import HTTP
 
 /// The same bytes must give the same events however the network cuts them.

@@ -2,43 +2,20 @@ import Auth
 import Foundation
 import Storage
 import Testing
+import TestSupport
 @testable import Node
 
 /// Three real nodes started at once on a fresh database, behind a real HAProxy configured by the same
 /// script the dev cluster uses.
 @Suite struct ClusterBehindHAProxyTests {
     @Test func threeNodesMigrateOnceAndEachServesThroughHAProxy() async throws {
-        let database = "t_cluster_\(UInt32.random(in: 0...UInt32.max))"
-        let admin = try PostgresClient(url: TestEnvironment.databaseURL())
-        try await admin.execute("CREATE DATABASE \(database)")
-        let adminURL = try TestEnvironment.databaseURL()
-        let databaseURL = String(adminURL[..<(adminURL.lastIndex(of: "/") ?? adminURL.endIndex)]) + "/\(database)"
-
         let prefix = "t\(UInt16.random(in: 0...UInt16.max))"
-        var nodes: [NodeProcess] = []
-        for i in 1...3 {
-            nodes.append(try NodeProcess(environment: TestEnvironment.nodeEnvironment(
-                id: "\(prefix)-node-\(i)", extra: ["COORD_DATABASE_URL": databaseURL])))
-        }
-        var ports: [Int] = []
-        for node in nodes { ports.append(try await node.waitForPort()) }
-
-        let haproxy = try HAProxyProcess(nodePorts: ports)
-        defer { haproxy.stop() }
-        let base = "http://127.0.0.1:\(haproxy.port)"
+        let cluster = try await TestCluster.start(count: 3, prefix: prefix)
+        let nodes = cluster.nodes, haproxy = cluster.haproxy, databaseURL = cluster.databaseURL
+        let base = cluster.baseURL
 
         // Every node answers through the balancer once its health check (/readyz) passes.
-        var seen: Set<String> = []
-        let deadline = ContinuousClock.now + .seconds(20)
-        while seen.count < 3 && ContinuousClock.now < deadline {
-            // A new connection each time: HAProxy keeps a client connection on one server.
-            if let reply = try? await TestHTTP.request(base + "/healthz", headers: ["Connection": "close"]), reply.status == 200,
-               let id = reply.header("X-Coordinator-Node") {
-                seen.insert(id)
-            } else {
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
+        let seen = try await cluster.waitUntilEveryNodeServes()
         #expect(seen == Set((1...3).map { "\(prefix)-node-\($0)" }), "\(nodes.map(\.log).joined(separator: "\n---\n"))")
 
         // The cluster view, asked through any node, lists all three.
@@ -80,48 +57,6 @@ import Testing
 
         for node in nodes { await node.stop() }
         for node in nodes { #expect(node.process.terminationStatus == 0) }
-        try await admin.execute("DROP DATABASE \(database)")
-        admin.shutdown()
+        await cluster.stop()
     }
-}
-
-/// A real HAProxy in front of the given node ports, configured by scripts/haproxy-config.sh. It runs
-/// in the foreground (`-db`) as our child: a daemonizing child (`-D`) keeps Foundation's exit monitor
-/// open through the grandchild, and `waitUntilExit` never returns.
-final class HAProxyProcess: Sendable {
-    let port: Int
-    let process: Process
-    let configFile: URL
-
-    struct Failure: Error { var message: String }
-
-    init(nodePorts: [Int]) throws {
-        port = ClosedPort.find()
-        let script = NodeProcess.repositoryRoot.appendingPathComponent("scripts/haproxy-config.sh").path
-        let generator = Process()
-        generator.executableURL = URL(fileURLWithPath: "/bin/bash")
-        generator.arguments = [script, String(port)] + nodePorts.map(String.init)
-        let output = Pipe()
-        generator.standardOutput = output
-        try generator.run()
-        let config = output.fileHandleForReading.readDataToEndOfFile()
-        generator.waitUntilExit()
-        guard generator.terminationStatus == 0 else { throw Failure(message: "haproxy-config.sh exited \(generator.terminationStatus)") }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("haproxy-\(UUID().uuidString).cfg")
-        configFile = file
-        try config.write(to: file)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/haproxy")
-        process.arguments = ["-db", "-q", "-f", file.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-    }
-
-    func stop() {
-        if process.isRunning { process.terminate() }
-        try? FileManager.default.removeItem(at: configFile)
-    }
-
-    deinit { stop() }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Node
 
 /// A real node writes one access log line per request (sync `/healthz` and 404s alike) unless

@@ -1,13 +1,14 @@
 import Auth
 import Foundation
 import Testing
+import TestSupport
 @testable import Node
 
 /// A node whose Redis dies and comes back: it keeps serving, says what is missing, answers 503 with
 /// Retry-After on routes that need Redis, and recovers by itself.
 @Suite struct NodeDependencyRestartTests {
     @Test func redisKilledAndRestartedWhileTheNodeRuns() async throws {
-        let redisPort = ClosedPort.find()
+        let redisPort = LoopbackPort.free()
         var redis = try await RedisServerProcess(port: redisPort)
         let id = "restart-\(UInt32.random(in: 0...UInt32.max))"
         let node = try NodeProcess(environment: TestEnvironment.nodeEnvironment(id: id, extra: [
@@ -45,45 +46,5 @@ import Testing
         })
         await node.stop()
         #expect(node.process.terminationStatus == 0)
-    }
-}
-
-/// Polls `condition` until it holds or the timeout passes.
-func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if (try? await condition()) == true { return true }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    return try await condition()
-}
-
-/// A redis-server of the test's own, in the foreground as our child, so the test can kill it.
-struct RedisServerProcess {
-    let process: Process
-
-    struct NotStarted: Error, CustomStringConvertible {
-        var port: Int
-        var description: String { "redis-server did not accept connections on port \(port)" }
-    }
-
-    init(port: Int) async throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
-        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        for _ in 0..<250 {
-            if LoopbackPort.accepts(port) { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        kill()
-        throw NotStarted(port: port)
-    }
-
-    /// SIGKILL, like a crash; the exit is reaped by Foundation's monitor, so no blocking wait here.
-    func kill() {
-        guard process.isRunning else { return }
-        Glibc.kill(process.processIdentifier, SIGKILL)
     }
 }

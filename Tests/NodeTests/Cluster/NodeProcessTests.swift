@@ -3,6 +3,7 @@ import Coordination
 import Foundation
 import Storage
 import Testing
+import TestSupport
 @testable import Node
 
 /// Real `coordinator serve` processes against the real Redis and PostgreSQL of the test script.
@@ -70,8 +71,8 @@ import Testing
     @Test func dependencyDownMeans503WithRetryAfterNotAHang() async throws {
         // Nothing listens on these ports: Redis and PostgreSQL are "down" from the start.
         let env = try TestEnvironment.nodeEnvironment(id: "down-\(UInt32.random(in: 0...UInt32.max))", extra: [
-            "COORD_REDIS_URL": "redis://127.0.0.1:\(ClosedPort.find())",
-            "COORD_DATABASE_URL": "postgres://postgres@127.0.0.1:\(ClosedPort.find())/postgres",
+            "COORD_REDIS_URL": "redis://127.0.0.1:\(LoopbackPort.free())",
+            "COORD_DATABASE_URL": "postgres://postgres@127.0.0.1:\(LoopbackPort.free())/postgres",
         ])
         let node = try NodeProcess(environment: env)
         let base = "http://127.0.0.1:\(try await node.waitForPort())"
@@ -131,39 +132,5 @@ import Testing
 enum ClusterMembershipProbe {
     static func liveIDs(_ redis: RedisClient) async throws -> [String] {
         try await ClusterMembership(redis: redis).liveNodes().map(\.id)
-    }
-}
-
-/// A loopback port with no listener, for "dependency is down" cases and for servers a test starts.
-/// Chosen below the kernel's ephemeral range (32768+): a client reconnecting to an ephemeral port can
-/// connect to itself, and the kernel may hand the port to someone else meanwhile.
-enum ClosedPort {
-    static func find() -> Int {
-        for _ in 0..<1_000 {
-            let port = Int.random(in: 20_000..<32_000)
-            if !LoopbackPort.accepts(port) && LoopbackPort.canBind(port) { return port }
-        }
-        return 31_999
-    }
-}
-
-/// Probes of a TCP port on 127.0.0.1 with a throwaway socket.
-enum LoopbackPort {
-    /// Something listens there.
-    static func accepts(_ port: Int) -> Bool { withSocket(port) { fd, address, length in connect(fd, address, length) == 0 } }
-
-    /// Nothing holds it (bind would succeed).
-    static func canBind(_ port: Int) -> Bool { withSocket(port) { fd, address, length in bind(fd, address, length) == 0 } }
-
-    private static func withSocket(_ port: Int, _ body: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Bool) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
     }
 }

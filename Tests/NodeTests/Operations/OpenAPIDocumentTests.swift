@@ -3,6 +3,7 @@ import Foundation
 @testable import HTTP
 @testable import Node
 import Testing
+import TestSupport
 
 /// docs/openapi.json: served at GET /openapi.json as the file's bytes, a 3.1 document, and naming
 /// exactly the routes the node's router registers (a new route without its operation fails here).

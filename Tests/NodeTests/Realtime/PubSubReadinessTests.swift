@@ -1,13 +1,14 @@
 import Foundation
 import Storage
 import Testing
+import TestSupport
 @testable import Node
 
 /// `/readyz` tells the truth about fan-out: while the node's pub/sub connection is being killed
 /// (`CLIENT KILL TYPE pubsub`), it names `pubsub` as missing, and once the kills stop it is ready again.
 @Suite struct PubSubReadinessTests {
     @Test func killedPubSubConnectionIsNamedUntilItIsBack() async throws {
-        let redisPort = ClosedPort.find()
+        let redisPort = LoopbackPort.free()
         let redisServer = try await RedisServerProcess(port: redisPort)
         defer { redisServer.kill() }
         let node = try NodeProcess(environment: TestEnvironment.nodeEnvironment(id: "pubsub-\(UInt32.random(in: 0...UInt32.max))", extra: [

@@ -1,6 +1,7 @@
 import Auth
 import Foundation
 import Testing
+import TestSupport
 @testable import Node
 
 /// A dashboard that stops reading: the node holds a bounded amount for it, sheds `low` events first,

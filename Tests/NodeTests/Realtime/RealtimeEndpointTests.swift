@@ -1,6 +1,7 @@
 import Auth
 import Foundation
 import Testing
+import TestSupport
 @testable import Node
 
 /// The realtime WebSocket and publish endpoint on real nodes, against the test script's Redis.

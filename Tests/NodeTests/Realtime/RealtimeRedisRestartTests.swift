@@ -1,6 +1,7 @@
 import Auth
 import Foundation
 import Testing
+import TestSupport
 @testable import Node
 
 /// Realtime through a Redis outage: publishing answers 503 with Retry-After, joining a room says it is
@@ -9,7 +10,7 @@ import Testing
 /// published before the node's pub/sub connection came back).
 @Suite struct RealtimeRedisRestartTests {
     @Test func subscribersSurviveARedisRestart() async throws {
-        let redisPort = ClosedPort.find()
+        let redisPort = LoopbackPort.free()
         var redis = try await RedisServerProcess(port: redisPort)
         let node = try NodeProcess(environment: TestEnvironment.nodeEnvironment(id: "rt-restart-\(UInt32.random(in: 0...UInt32.max))", extra: [
             "COORD_REDIS_URL": "redis://127.0.0.1:\(redisPort)",

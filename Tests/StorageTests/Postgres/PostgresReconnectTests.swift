@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Storage
 
 @Suite struct PostgresReconnectTests {
@@ -32,7 +33,7 @@ import Testing
 
     @Test func closedPortFailsFastWithConnectionFailed() async throws {
         let client = try PostgresClient(configuration: PostgresConfiguration(
-            host: "127.0.0.1", port: try PostgresTestServer.freePort(), poolSize: 1, connectTimeout: .seconds(2)))
+            host: "127.0.0.1", port: LoopbackPort.free(), poolSize: 1, connectTimeout: .seconds(2)))
         defer { client.shutdown() }
         let start = ContinuousClock.now
         do throws(PostgresError) {

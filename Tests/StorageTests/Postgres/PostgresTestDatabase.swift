@@ -1,22 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Storage
 
 /// Gives each test its own throwaway database on the server that scripts/test.sh started, so tests
 /// run in parallel without seeing each other's rows.
 enum PostgresTestDatabase {
-    struct MissingEnvironment: Error, CustomStringConvertible {
-        var description: String {
-            "COORD_TEST_DATABASE_URL is not set: run the tests through scripts/test.sh "
-                + "(or eval \"$(scripts/test-services.sh start)\" first)"
-        }
-    }
-
     static func adminConfiguration() throws -> PostgresConfiguration {
-        guard let url = ProcessInfo.processInfo.environment["COORD_TEST_DATABASE_URL"], !url.isEmpty else {
-            throw MissingEnvironment()
-        }
-        var configuration = try PostgresConfiguration(url: url)
+        var configuration = try PostgresConfiguration(url: TestEnvironment.databaseURL())
         configuration.poolSize = 2
         return configuration
     }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Storage
 
 /// Wrong credentials, closed ports and unreachable hosts give clear errors within the timeouts.
@@ -40,7 +41,7 @@ import Testing
     }
 
     @Test func closedPortFailsFast() async throws {
-        let redis = try RedisClient(configuration: fastConfiguration("redis://127.0.0.1:\(RedisTestSupport.freePort())"))
+        let redis = try RedisClient(configuration: fastConfiguration("redis://127.0.0.1:\(LoopbackPort.free())"))
         let (result, took) = await redisTimed { await redisCapture { () async throws(RedisError) in try await redis.send("PING") } }
         #expect(result.redisFailure?.code == .connectionFailed, "\(result)")
         #expect(result.redisFailure?.message.contains("refused") == true, "\(result)")
@@ -53,7 +54,7 @@ import Testing
     }
 
     @Test func hostNamesAreResolved() async throws {
-        let base = try RedisConfiguration(url: RedisTestSupport.url())
+        let base = try RedisConfiguration(url: TestEnvironment.redisURL())
         let redis = try RedisClient(configuration: fastConfiguration("redis://localhost:\(base.port)"))
         try await redis.ping()
         await redis.shutdown()
@@ -96,7 +97,7 @@ import Testing
     }
 
     @Test func invalidDatabaseIsReported() async throws {
-        let base = try RedisConfiguration(url: RedisTestSupport.url())
+        let base = try RedisConfiguration(url: TestEnvironment.redisURL())
         let redis = try RedisClient(configuration: fastConfiguration("redis://\(base.host):\(base.port)/999"))
         let result = await redisCapture { () async throws(RedisError) in try await redis.send("PING") }
         #expect(result.redisFailure?.code == .connectionFailed)
@@ -105,7 +106,7 @@ import Testing
     }
 
     @Test func selectedDatabaseIsUsed() async throws {
-        let base = try RedisConfiguration(url: RedisTestSupport.url())
+        let base = try RedisConfiguration(url: TestEnvironment.redisURL())
         let key = RedisTestSupport.prefix() + "db"
         let db5 = try RedisClient(configuration: fastConfiguration("redis://\(base.host):\(base.port)/5"))
         let db0 = try RedisClient(configuration: fastConfiguration("redis://\(base.host):\(base.port)/0"))

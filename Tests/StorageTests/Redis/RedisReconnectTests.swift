@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+import TestSupport
 @testable import Storage
 
 /// Redis killed (SIGKILL) and restarted on the same port in the middle of traffic.

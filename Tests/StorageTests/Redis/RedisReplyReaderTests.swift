@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Storage
 
 @Suite struct RedisReplyReaderTests {
@@ -63,7 +64,7 @@ import Testing
         for split in 0...input.count {
             #expect((try? parse(input, chunks: [split, .max])) == expected, "split at \(split)")
         }
-        var generator = RedisTestRandom(seed: 0xfa57)
+        var generator = SplitMix64(seed: 0xfa57)
         for _ in 0..<200 {
             let chunks = (0..<8).map { _ in Int(generator.next() % 24) + 1 }
             #expect((try? parse(input, chunks: chunks)) == expected, "chunks \(chunks)")
@@ -126,7 +127,7 @@ import Testing
     /// Seeded mutations of valid input: the reader must only ever return replies, ask for more
     /// bytes, or throw a typed error (never crash, never hang).
     @Test func mutatedInputNeverCrashes() {
-        var generator = RedisTestRandom(seed: 0x5eed)
+        var generator = SplitMix64(seed: 0x5eed)
         let corpus = Self.cases.map { Array($0.0.utf8) } + [Array("*2\r\n*2\r\n:1\r\n$2\r\nab\r\n+OK\r\n".utf8)]
         let alphabet = Array("*$:+-\r\n0123456789-1".utf8) + [0, 255]
         var outcomes = (replies: 0, errors: 0)
@@ -170,18 +171,5 @@ import Testing
             }
         }
         #expect(outcomes.replies > 0 && outcomes.errors > 0)
-    }
-}
-
-/// A tiny deterministic generator so mutation tests repeat exactly.
-struct RedisTestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+import TestSupport
 @testable import Storage
 
 /// Collects a subscriber's events in the background so tests can wait for one with a deadline
@@ -89,7 +90,7 @@ final class RedisEventCollector: Sendable {
         let prefix = RedisTestSupport.prefix()
         let user = "sub-\(UInt32.random(in: 0...UInt32.max))"
         try await admin.send("ACL", "SETUSER", user, "on", ">pw", "resetchannels", "&\(prefix)ok:*", "+@all", "~*")
-        let base = try RedisConfiguration(url: RedisTestSupport.url())
+        let base = try RedisConfiguration(url: TestEnvironment.redisURL())
         var configuration = base
         configuration.user = user
         configuration.password = "pw"

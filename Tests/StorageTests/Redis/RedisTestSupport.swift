@@ -1,27 +1,14 @@
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 @testable import Storage
 
-/// Shared helpers of the Redis tests: the test server's URL, unique key prefixes, and throwaway
-/// redis-server processes for tests that kill Redis or need special flags.
+/// Helpers of the Redis tests only: the test server's configuration and unique key prefixes (the
+/// environment, ports and throwaway redis-server processes are in TestSupport).
 enum RedisTestSupport {
-    /// Thrown (failing the test) when the test services were not started.
-    struct MissingEnvironment: Error, CustomStringConvertible {
-        var description: String {
-            "COORD_TEST_REDIS_URL is not set: run the tests through scripts/test.sh (it starts Redis)"
-        }
-    }
-
-    static func url() throws -> String {
-        guard let url = ProcessInfo.processInfo.environment["COORD_TEST_REDIS_URL"], !url.isEmpty else {
-            throw MissingEnvironment()
-        }
-        return url
-    }
-
     static func configuration(_ adjust: (inout RedisConfiguration) -> Void = { _ in }) throws -> RedisConfiguration {
-        var configuration = try RedisConfiguration(url: url())
+        var configuration = try RedisConfiguration(url: TestEnvironment.redisURL())
         adjust(&configuration)
         return configuration
     }
@@ -29,78 +16,6 @@ enum RedisTestSupport {
     /// A key prefix no other test (or earlier run) uses.
     static func prefix(_ test: String = #function) -> String {
         "test:\(test.prefix { $0 != "(" }):\(UInt64.random(in: 0...UInt64.max)):"
-    }
-
-    /// A loopback TCP port nothing listens on right now.
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-}
-
-/// A redis-server child process owned by one test (killed with SIGKILL to simulate a crash).
-final class RedisServerProcess {
-    let port: Int
-    let extraArguments: [String]
-    private var process: Process?
-
-    init(port: Int = RedisTestSupport.freePort(), extraArguments: [String] = []) {
-        self.port = port
-        self.extraArguments = extraArguments
-    }
-
-    var url: String { "redis://127.0.0.1:\(port)" }
-
-    func start() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
-        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", "/tmp", "--logfile", ""] + extraArguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        self.process = process
-        for _ in 0..<200 {
-            if Self.accepts(port: port) { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw RedisError(.connectionFailed, "redis-server on port \(port) did not start")
-    }
-
-    /// SIGKILL: no goodbye on the sockets' application level, like a crash.
-    func kill() {
-        guard let process else { return }
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        self.process = nil
-    }
-
-    deinit { kill() }
-
-    static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
     }
 }
 

@@ -3,14 +3,15 @@ import Synchronization
 
 /// A real `coordinator` process started for a test: the debug binary that `swift build --build-tests`
 /// made, run with a test environment, its port read from its "listening" log line. Always `stop()` it.
-final class NodeProcess: Sendable {
-    struct StartError: Error, CustomStringConvertible {
-        var description: String
+package final class NodeProcess: Sendable {
+    /// The node exited or stayed silent before announcing its port.
+    package struct StartError: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    let process: Process
+    package let process: Process
     /// What the reader thread collects: every output line so far and the port once it is announced.
-    final class Collected: Sendable {
+    private final class Collected: Sendable {
         let lines = Mutex<[String]>([])
         let port = Mutex<Int?>(nil)
         let pending = Mutex<Data>(Data())
@@ -20,16 +21,17 @@ final class NodeProcess: Sendable {
 
     private let collected = Collected()
 
-    static var binary: URL {
+    package static var binary: URL {
+        // Tests/TestSupport/NodeProcess.swift -> the repository root.
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent(".build/debug/coordinator")
     }
 
-    static var repositoryRoot: URL { binary.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+    package static var repositoryRoot: URL { binary.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
 
     /// Starts `coordinator <arguments>` with `environment` on top of PATH only (nothing else leaks in).
-    init(arguments: [String] = ["serve"], environment: [String: String]) throws {
+    package init(arguments: [String] = ["serve"], environment: [String: String]) throws {
         process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
@@ -75,11 +77,11 @@ final class NodeProcess: Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
-    var lines: [String] { collected.lines.withLock { $0 } }
-    var log: String { lines.joined(separator: "\n") }
+    package var lines: [String] { collected.lines.withLock { $0 } }
+    package var log: String { lines.joined(separator: "\n") }
 
     /// Waits for the node's "listening" line and returns its port.
-    func waitForPort(timeout: Duration = .seconds(30)) async throws -> Int {
+    package func waitForPort(timeout: Duration = .seconds(30)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let port = collected.port.withLock({ $0 }) { return port }
@@ -91,7 +93,7 @@ final class NodeProcess: Sendable {
 
     /// Waits until the process has exited and its output is fully read; returns its status (or nil on
     /// timeout). Without the second wait a test could look at the log before the last lines arrive.
-    func waitForExit(timeout: Duration = .seconds(20)) async -> Int32? {
+    package func waitForExit(timeout: Duration = .seconds(20)) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if !process.isRunning {
@@ -107,17 +109,17 @@ final class NodeProcess: Sendable {
         return nil
     }
 
-    func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+    package func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
 
     /// SIGKILL and wait: for tests that end with clients still connected and assert nothing about exit.
-    func killNow() async {
+    package func killNow() async {
         guard process.isRunning else { return }
         signal(SIGKILL)
         _ = await waitForExit(timeout: .seconds(5))
     }
 
     /// SIGTERM, then SIGKILL if it has not exited within `grace`.
-    func stop(grace: Duration = .seconds(10)) async {
+    package func stop(grace: Duration = .seconds(10)) async {
         guard process.isRunning else { return }
         signal(SIGTERM)
         if await waitForExit(timeout: grace) == nil { signal(SIGKILL); _ = await waitForExit(timeout: .seconds(5)) }

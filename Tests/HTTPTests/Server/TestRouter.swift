@@ -1,23 +1,4 @@
-import Testing
 @testable import HTTP
-
-/// Starts a server on port 0 with `router`, runs `body`, and always shuts the server down.
-func withTestServer(router: Router, configure: (inout HTTPServerConfiguration) -> Void = { _ in },
-                    _ body: (HTTPServer, Int) async throws -> Void) async throws {
-    var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
-    configuration.loopCount = 2
-    configure(&configuration)
-    let server = try HTTPServer(configuration: configuration, router: router)
-    try await server.listen()
-    let port = try #require(server.localPort)
-    do {
-        try await body(server, port)
-    } catch {
-        await server.shutdown(deadline: .seconds(1))
-        throw error
-    }
-    await server.shutdown(deadline: .seconds(1))
-}
 
 /// A router with the routes most end-to-end tests use.
 func testRouter() -> Router {

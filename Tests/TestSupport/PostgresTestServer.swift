@@ -3,15 +3,16 @@ import Glibc
 
 /// A private PostgreSQL instance (password auth over TCP) for the tests that must stop and restart
 /// the server, which the shared test server cannot do without disturbing other tests.
-final class PostgresTestServer {
-    struct CommandFailed: Error, CustomStringConvertible {
-        let description: String
+package final class PostgresTestServer {
+    /// initdb or pg_ctl exited with a failure.
+    package struct CommandFailed: Error, CustomStringConvertible {
+        package let description: String
     }
 
-    static let binaries = "/usr/lib/postgresql/15/bin"
-    let directory: String
-    let port: Int
-    let password: String
+    package static let binaries = "/usr/lib/postgresql/15/bin"
+    package let directory: String
+    package let port: Int
+    package let password: String
 
     private init(directory: String, port: Int, password: String) {
         self.directory = directory
@@ -19,14 +20,14 @@ final class PostgresTestServer {
         self.password = password
     }
 
-    var url: String { "postgres://postgres:\(password)@127.0.0.1:\(port)/postgres" }
+    package var url: String { "postgres://postgres:\(password)@127.0.0.1:\(port)/postgres" }
 
     /// initdb (about 2 s) and start on a free loopback port.
-    static func create(password: String) async throws -> PostgresTestServer {
+    package static func create(password: String) async throws -> PostgresTestServer {
         let directory = NSTemporaryDirectory() + "coord-pg-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try password.write(toFile: directory + "/pw", atomically: true, encoding: .utf8)
-        let server = PostgresTestServer(directory: directory, port: try freePort(), password: password)
+        let server = PostgresTestServer(directory: directory, port: LoopbackPort.free(), password: password)
         if getuid() == 0 { try await run("/bin/chown", ["-R", "postgres:", directory], asOwner: false) }
         try await run(binaries + "/initdb", ["-D", directory + "/data", "-U", "postgres", "--auth-local=trust",
                                        "--auth-host=scram-sha-256", "--pwfile=" + directory + "/pw", "-E", "UTF8", "--no-sync"])
@@ -34,19 +35,19 @@ final class PostgresTestServer {
         return server
     }
 
-    func start() async throws {
+    package func start() async throws {
         try await Self.run(Self.binaries + "/pg_ctl", [
             "-D", directory + "/data", "-w", "-t", "30", "-l", directory + "/pg.log",
             "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off", "start",
         ])
     }
 
-    func stop() async throws {
+    package func stop() async throws {
         try await Self.run(Self.binaries + "/pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
     }
 
     /// Stops the server if it runs and deletes its files.
-    func destroy() async {
+    package func destroy() async {
         try? await stop()
         try? FileManager.default.removeItem(atPath: directory)
     }
@@ -78,24 +79,5 @@ final class PostgresTestServer {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         return (status >> 8) & 0xff | (status & 0x7f)
-    }
-
-    /// A loopback TCP port nothing listens on right now.
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw CommandFailed(description: "socket() failed") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
-            }
-        }
-        guard bound else { throw CommandFailed(description: "bind() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -1,30 +1,34 @@
 import Foundation
 import Glibc
-@testable import HTTP
+import HTTP
 
-/// A raw-socket HTTP client for end-to-end tests: sends exact bytes, reads exact responses.
-/// Blocking calls run on their own thread so they never stall Swift's cooperative pool (which the
-/// server's handlers need).
-final class TestClient: @unchecked Sendable {
+/// A raw-socket HTTP/1.1 client for end-to-end tests: sends exact bytes, reads exact responses (and
+/// WebSocket frames, see `TestClient+WebSocket`). Async calls run their blocking I/O on a thread of
+/// their own so they never stall Swift's cooperative pool (which the server's handlers need); the
+/// synchronous `write`/`readResponse`/`readFrame` are for loops that already run on such a thread.
+package final class TestClient: @unchecked Sendable {
     // @unchecked: a test drives one client sequentially; `buffer` is never touched concurrently.
-    let fd: Int32
-    var buffer: [UInt8] = []
+    package let fd: Int32
+    /// Bytes received and not consumed yet.
+    package var buffer: [UInt8] = []
 
     /// A parsed response.
-    struct Response {
-        var status: Int
-        var headers: HTTPHeaders
-        var body: [UInt8]
-        var text: String { String(decoding: body, as: UTF8.self) }
+    package struct Response {
+        package var status: Int
+        package var headers: HTTPHeaders
+        package var body: [UInt8]
+        package var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    /// A socket call failed, timed out, or the peer sent something that is not HTTP.
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
+        package init(description: String) { self.description = description }
     }
 
     /// `receiveBuffer` (set before connect, so the kernel does not autotune it) makes a client that
     /// reads slowly fill the server's socket quickly.
-    init(port: Int, timeoutSeconds: Int = 5, receiveBuffer: Int32? = nil) throws {
+    package init(port: Int, timeoutSeconds: Int = 5, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
         if var size = receiveBuffer {
@@ -47,14 +51,14 @@ final class TestClient: @unchecked Sendable {
     deinit { Glibc.close(fd) }
 
     /// Shuts both directions down so the server sees EOF now (the fd itself closes on deinit).
-    func hangUp() { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+    package func hangUp() { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
 
-    static func open(_ port: Int, timeoutSeconds: Int = 5, receiveBuffer: Int32? = nil) async throws -> TestClient {
+    package static func open(_ port: Int, timeoutSeconds: Int = 5, receiveBuffer: Int32? = nil) async throws -> TestClient {
         try await offPool { try TestClient(port: port, timeoutSeconds: timeoutSeconds, receiveBuffer: receiveBuffer) }
     }
 
     /// Connects and sends `first` on the same thread at once, for tests whose clock starts at accept.
-    static func open(_ port: Int, sending first: String) async throws -> TestClient {
+    package static func open(_ port: Int, sending first: String) async throws -> TestClient {
         try await offPool {
             let client = try TestClient(port: port)
             let sent = Array(first.utf8).withUnsafeBytes { Glibc.send(client.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -64,7 +68,7 @@ final class TestClient: @unchecked Sendable {
     }
 
     /// Runs blocking work on a fresh thread.
-    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    package static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(with: Result { try work() })
@@ -72,28 +76,19 @@ final class TestClient: @unchecked Sendable {
         }
     }
 
-    func send(_ text: String) async throws { try await send(Array(text.utf8)) }
+    package func send(_ text: String) async throws { try await send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) async throws {
-        try await Self.offPool { [self] in
-            var offset = 0
-            try bytes.withUnsafeBytes { raw in
-                while offset < raw.count {
-                    let sent = Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-                    guard sent > 0 else { throw Failure(description: "send failed: errno \(errno)") }
-                    offset += sent
-                }
-            }
-        }
+    package func send(_ bytes: [UInt8]) async throws {
+        try await Self.offPool { [self] in try write(bytes) }
     }
 
     /// Reads one response; `head` means the request was HEAD (no body follows).
-    func response(head: Bool = false) async throws -> Response {
+    package func response(head: Bool = false) async throws -> Response {
         try await Self.offPool { [self] in try readResponse(head: head) }
     }
 
     /// True if the server closes the connection (EOF) before the timeout, after discarding any data.
-    func closedByPeer() async throws -> Bool {
+    package func closedByPeer() async throws -> Bool {
         try await Self.offPool { [self] in
             while true {
                 var chunk = [UInt8](repeating: 0, count: 4096)
@@ -105,7 +100,7 @@ final class TestClient: @unchecked Sendable {
     }
 
     /// All bytes until EOF.
-    func readToEnd() async throws -> [UInt8] {
+    package func readToEnd() async throws -> [UInt8] {
         try await Self.offPool { [self] in
             while try fill() {}
             defer { buffer = [] }
@@ -113,7 +108,20 @@ final class TestClient: @unchecked Sendable {
         }
     }
 
-    func fill() throws -> Bool {
+    /// Sends all of `bytes`, blocking.
+    package func write(_ bytes: [UInt8]) throws {
+        var offset = 0
+        try bytes.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let sent = Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                guard sent > 0 else { throw Failure(description: "send failed: errno \(errno)") }
+                offset += sent
+            }
+        }
+    }
+
+    /// Appends what one recv returns to `buffer`; false at EOF (or a reset).
+    package func fill() throws -> Bool {
         var chunk = [UInt8](repeating: 0, count: 16_384)
         let count = recv(fd, &chunk, chunk.count, 0)
         if count > 0 {
@@ -143,7 +151,8 @@ final class TestClient: @unchecked Sendable {
         return Array(buffer[..<count])
     }
 
-    private func readResponse(head: Bool) throws -> Response {
+    /// Reads one response, blocking (Content-Length, chunked, or until EOF).
+    package func readResponse(head: Bool = false) throws -> Response {
         let statusLine = try line()
         let parts = statusLine.split(separator: " ")
         guard parts.count >= 2, let status = Int(parts[1]) else { throw Failure(description: "bad status line \(statusLine)") }
