@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Storage
 
 /// A bounded chaos run of the PostgreSQL client (`coordinator-bench pg-soak`), driven by
@@ -94,7 +95,7 @@ struct PostgresSoak {
         print("uncertain_rows \(tally.uncertain.count) (of which stored: \(tally.uncertain.intersection(stored).count))")
         print("stored_rows \(stored.count)")
         for (code, count) in tally.errors.sorted(by: { $0.key < $1.key }) { print("error \(code) \(count)") }
-        print("slowest_ms \(tally.slowest.components.seconds * 1000 + tally.slowest.components.attoseconds / 1_000_000_000_000_000)")
+        print("slowest_ms \(tally.slowest.wholeMilliseconds)")
         for violation in violations { print("violation \(violation)") }
         let recovered = tally.lastSuccess.map { ContinuousClock.now - $0 < .seconds(10) } ?? false
         if !recovered { print("violation no write succeeded near the end of the run") }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import HTTP
 import Storage
 import Synchronization
@@ -123,7 +124,7 @@ struct RedisBenchmark {
             return try await group.reduce(0, +)
         }
         let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.fractionalSeconds
         return Double(total) / seconds
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Storage
 import Synchronization
 
@@ -68,7 +69,7 @@ struct RedisSoak {
         print("soak_seconds \(elapsed.components.seconds)")
         print("successes \(tally.successes)")
         for (code, count) in tally.errors.sorted(by: { $0.key < $1.key }) { print("error \(code) \(count)") }
-        print("slowest_ms \(tally.slowest.components.seconds * 1000 + tally.slowest.components.attoseconds / 1_000_000_000_000_000)")
+        print("slowest_ms \(tally.slowest.wholeMilliseconds)")
         for violation in tally.violations { print("violation \(violation)") }
         let recovered = tally.lastSuccess.map { ContinuousClock.now - $0 < .seconds(3) } ?? false
         if !recovered { print("violation no command succeeded in the last 3 s of the run") }

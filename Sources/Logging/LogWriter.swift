@@ -40,7 +40,7 @@ public final class LogWriter: Sendable {
     public init(capacity: Int, linger: Duration = .milliseconds(1), batchSink: @escaping @Sendable ([String]) -> Void) {
         self.capacity = max(1, capacity)
         self.sink = batchSink
-        let micros = linger.components.seconds * 1_000_000 + linger.components.attoseconds / 1_000_000_000_000
+        let micros = linger.wholeMicroseconds
         lingerMicroseconds = UInt32(clamping: max(0, micros))
         Thread.detachNewThread { [self] in run() }
     }

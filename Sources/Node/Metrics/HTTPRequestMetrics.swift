@@ -1,4 +1,5 @@
 import HTTP
+import Logging
 import Synchronization
 
 /// Feeds each request into the node's request counter (by method, route pattern and status) and
@@ -26,9 +27,8 @@ final class HTTPRequestMetrics: Sendable {
     func record(_ observation: MetricsMiddleware.Observation) {
         let key = Key(method: Self.methodLabel(observation.method), route: observation.route, status: observation.status)
         let series = resolved.withLock { $0[key] } ?? resolve(key)
-        let duration = observation.duration.components
         series.requests?.add(1)
-        series.duration?.observe(Double(duration.seconds) + Double(duration.attoseconds) / 1e18)
+        series.duration?.observe(observation.duration.fractionalSeconds)
     }
 
     private func resolve(_ key: Key) -> Resolved {

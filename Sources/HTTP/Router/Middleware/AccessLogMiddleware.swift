@@ -30,7 +30,7 @@ public struct AccessLogMiddleware: HTTPSyncMiddleware {
     /// these fields in this order, with the keys and quotes in fixed fragments (this runs per request).
     private func log(_ request: HTTPRequest, _ context: RequestContext, _ response: HTTPResponse) {
         let elapsed = context.elapsed
-        let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
+        let milliseconds = elapsed.fractionalMilliseconds
         let durationMs = (milliseconds * 1_000).rounded() / 1_000
         let path = Self.loggablePath(request)
         var line: [UInt8] = []
