@@ -1,17 +1,7 @@
 // swift-tools-version:6.0
 // The coordination cluster. No Swift package dependencies (rule): only the toolchain and Debian C
 // libraries (hiredis, libpq, OpenSSL libcrypto) through system-library targets.
-import Foundation
 import PackageDescription
-
-/// Every Lua script of the domain (`Sources/Coordination/<Feature>/Scripts/<Name>.lua`), compiled into
-/// the binary as `PackageResources.<Name>_lua`: a new script needs no edit here, and there is no
-/// resource bundle to ship beside the executable. File names must be unique across features.
-let luaScripts: [Resource] = {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Sources/Coordination")
-    guard let files = FileManager.default.enumerator(atPath: root.path)?.allObjects else { return [] }
-    return files.compactMap { $0 as? String }.filter { $0.hasSuffix(".lua") }.sorted().map { Resource.embedInCode($0) }
-}()
 
 let package = Package(
     name: "coordinator",
@@ -38,8 +28,10 @@ let package = Package(
         .target(name: "Auth", dependencies: ["Cryptography", "Logging"]),
         // The domain: catalog, rate limits, budgets, batching, webhooks, rooms.
         .target(name: "Coordination", dependencies: ["Storage", "Cryptography", "Logging"],
-                // One Lua file per script, compiled into the binary (no resource bundle to ship).
-                resources: luaScripts),
+                // Every Lua script, one file each in Scripts/<Feature>/, compiled into the binary as
+                // `PackageResources.<Name>_lua` (no resource bundle to ship; a new file needs no edit
+                // here). File names must be unique across features.
+                resources: [.embedInCode("Scripts")]),
         // The `coordinator` executable: configuration, wiring, routes, CLI.
         .executableTarget(name: "Node", dependencies: ["HTTP", "Storage", "Auth", "Coordination", "Logging"]),
 

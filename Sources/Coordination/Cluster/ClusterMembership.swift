@@ -2,32 +2,29 @@ import Foundation
 import Logging
 import Storage
 
-/// Node membership through Redis: each node refreshes its `{node:<id>}` heartbeat key with a TTL and
-/// adds its id to the `{cluster}` member set; the live set is the ids whose heartbeat still exists.
-/// Every command takes keys of one hash tag, so this works unchanged on Redis Cluster.
+/// Node membership through Redis: each node stamps its entry in the `{cluster}` members hash with
+/// the Redis clock every third of the TTL; the live set is the entries seen within the TTL, read and
+/// pruned by one script (one round trip per status request). One hash tag for all of it, so it runs
+/// unchanged on Redis Cluster.
 public struct ClusterMembership: Sendable {
     public let redis: RedisClient
     public let keys: KeySpace
     /// How long a node counts as alive after its last heartbeat; heartbeats run every third of it.
     public let ttlMs: Int64
-    /// Where a failed prune of stale ids is reported (reads still succeed without it).
-    let pruneFailures: FailureLog?
 
-    public init(redis: RedisClient, keys: KeySpace = KeySpace(), ttlMs: Int64 = 10_000, pruneFailures: FailureLog? = nil) {
+    public init(redis: RedisClient, keys: KeySpace = KeySpace(), ttlMs: Int64 = 10_000) {
         self.redis = redis
         self.keys = keys
         self.ttlMs = ttlMs
-        self.pruneFailures = pruneFailures
     }
 
     /// Publishes that `nodeID` is alive; returns the cluster time of the heartbeat (Unix ms).
     @discardableResult
     public func heartbeat(nodeID: String, startedAtMs: Int64) async throws(CoordinationError) -> Int64 {
         let reply: RedisReply
-        do throws(RedisError) {
-            reply = try await redis.run(HeartbeatScript.script, keys: [keys.node(nodeID).heartbeat],
-                                        args: [String(startedAtMs), String(ttlMs)])
-            _ = try await redis.send("SADD", keys.cluster.nodes, nodeID).throwingServerError()
+        do {
+            reply = try await redis.run(HeartbeatScript.script, keys: [keys.cluster.members],
+                                        args: [nodeID, String(startedAtMs), String(ttlMs)])
         } catch {
             throw CoordinationError(redis: error, operation: "heartbeat")
         }
@@ -39,46 +36,32 @@ public struct ClusterMembership: Sendable {
 
     /// Removes the node at once (graceful shutdown), instead of waiting for its TTL.
     public func leave(nodeID: String) async throws(CoordinationError) {
-        do throws(RedisError) {
-            _ = try await redis.pipeline([RedisCommand("DEL", keys.node(nodeID).heartbeat),
-                                          RedisCommand("SREM", keys.cluster.nodes, nodeID)])
+        do {
+            _ = try await redis.send("HDEL", keys.cluster.members, nodeID).throwingServerError()
         } catch {
             throw CoordinationError(redis: error, operation: "leave the cluster")
         }
     }
 
-    /// The live nodes, sorted by id; ids whose record expired are pruned from the set.
+    /// The live nodes, sorted by id (the script prunes the dead as it reads).
     public func liveNodes() async throws(CoordinationError) -> [ClusterNode] {
-        let ids: [String]
-        let values: [RedisReply]
-        do throws(RedisError) {
-            let members = try await redis.send("SMEMBERS", keys.cluster.nodes).throwingServerError()
-            ids = (members.array ?? []).compactMap(\.string).sorted()
-            guard !ids.isEmpty else { return [] }
-            values = try await redis.pipeline(ids.map { RedisCommand("GET", keys.node($0).heartbeat) })
+        let reply: RedisReply
+        do {
+            reply = try await redis.run(HeartbeatScript.liveNodes, keys: [keys.cluster.members], args: [String(ttlMs)])
         } catch {
             throw CoordinationError(redis: error, operation: "list live nodes")
         }
+        guard let flat = reply.array, flat.count % 2 == 1 else {
+            throw CoordinationError(.corruptState, operation: "list live nodes", detail: "answered \(reply.redactedDescription)")
+        }
         var live: [ClusterNode] = []
-        var dead: [String] = []
-        for (id, value) in zip(ids, values) {
-            guard let text = value.string else { dead.append(id); continue }
-            let parts = text.split(separator: ":")
-            guard parts.count == 2, let started = Int64(parts[0]), let seen = Int64(parts[1]) else { dead.append(id); continue }
+        live.reserveCapacity(flat.count / 2)
+        for index in stride(from: 0, to: flat.count - 1, by: 2) {
+            guard let id = flat[index].string, let record = flat[index + 1].string else { continue }
+            let parts = record.split(separator: ":")
+            guard parts.count == 2, let started = Int64(parts[0]), let seen = Int64(parts[1]) else { continue }
             live.append(ClusterNode(id: id, startedAtMs: started, lastSeenAtMs: seen))
         }
-        if !dead.isEmpty { await prune(dead) }
-        return live
-    }
-
-    /// Drops ids whose heartbeat expired. A failure only delays the cleanup (the next read retries),
-    /// so it is reported, not thrown.
-    private func prune(_ dead: [String]) async {
-        do throws(RedisError) {
-            _ = try await redis.send("SREM", arguments: [keys.cluster.nodes] + dead).throwingServerError()
-            pruneFailures?.succeeded()
-        } catch {
-            pruneFailures?.failed(error.code.description, detail: error.description)
-        }
+        return live.sorted { $0.id < $1.id }
     }
 }

@@ -18,10 +18,10 @@ public struct KeySpace: Sendable, Hashable {
     /// Keys of one room: history stream and fan-out channel share the `{room:<name>}` tag.
     public func room(_ name: String) -> RoomKeys { RoomKeys(space: self, tag: "room:" + name) }
 
-    /// Keys of one node: its heartbeat record and its realtime report.
+    /// Keys of one node: its realtime report and its readiness probe channel.
     public func node(_ id: String) -> NodeKeys { NodeKeys(space: self, tag: "node:" + id) }
 
-    /// Cluster-wide keys (the member list), under the `{cluster}` tag.
+    /// Cluster-wide keys (the members and their heartbeats), under the `{cluster}` tag.
     public var cluster: ClusterKeys { ClusterKeys(space: self) }
 
     /// The room a fan-out channel belongs to (inverse of `room(_:).channel`), nil for any other channel.
@@ -48,8 +48,6 @@ public struct RoomKeys: Sendable, Hashable {
 public struct NodeKeys: Sendable, Hashable {
     let space: KeySpace
     let tag: String
-    /// `<startedAtMs>:<lastSeenMs>`, expiring after the membership TTL (a dead node vanishes).
-    public var heartbeat: String { space.key(tag, "heartbeat") }
     /// The node's realtime figures (JSON), with the same TTL.
     public var realtimeReport: String { space.key(tag, "realtime") }
     /// Pub/sub channel of the node's own readiness probe (its fan-out connection hears it).
@@ -59,6 +57,7 @@ public struct NodeKeys: Sendable, Hashable {
 /// `{cluster}`: cluster-wide bookkeeping.
 public struct ClusterKeys: Sendable, Hashable {
     let space: KeySpace
-    /// Set of node ids that heartbeat (listing needs no SCAN); stale ids are pruned on read.
-    public var nodes: String { space.key("cluster", "nodes") }
+    /// Hash of node id -> `<startedAtMs>:<lastSeenMs>` (Redis clock): every heartbeat in one key, so
+    /// the live list is one script call; ids not seen within the TTL are pruned by that script.
+    public var members: String { space.key("cluster", "members") }
 }

@@ -18,8 +18,7 @@ struct StatusFeature: NodeFeature {
     let announced = AnnouncedFlag()
 
     init(_ services: NodeServices, announcements: RealtimeHub) {
-        membership = ClusterMembership(redis: services.redis, keys: services.keys,
-                                       pruneFailures: services.failureLog("cluster.prune"))
+        membership = ClusterMembership(redis: services.redis, keys: services.keys)
         nodeID = services.configuration.nodeID
         startedAtMs = Int64(services.startedAt.timeIntervalSince1970 * 1000)
         catalog = services.configuration.catalog

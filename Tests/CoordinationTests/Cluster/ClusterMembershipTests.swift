@@ -42,7 +42,7 @@ import TestSupport
             remaining = try await membership.liveNodes()
         }
         #expect(remaining.isEmpty)
-        #expect(try await redis.send("SCARD", membership.keys.cluster.nodes).integer == 0)
+        #expect(try await redis.send("HLEN", membership.keys.cluster.members).integer == 0)
         await redis.shutdown()
     }
 

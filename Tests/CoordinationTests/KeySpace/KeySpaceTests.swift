@@ -15,14 +15,13 @@ import Testing
         let cases: [(String, String)] = [
             (keys.room("cost_monitoring").history, "acme:{room:cost_monitoring}:history"),
             (keys.room("cost_monitoring").channel, "acme:{room:cost_monitoring}:events"),
-            (keys.node("n-1").heartbeat, "acme:{node:n-1}:heartbeat"),
             (keys.node("n-1").realtimeReport, "acme:{node:n-1}:realtime"),
             (keys.node("n-1").probeChannel, "acme:{node:n-1}:probe"),
-            (keys.cluster.nodes, "acme:{cluster}:nodes"),
+            (keys.cluster.members, "acme:{cluster}:members"),
         ]
         for (key, expected) in cases { #expect(key == expected) }
         #expect(hashTag(keys.room("r").history) == hashTag(keys.room("r").channel))
-        #expect(hashTag(keys.node("a").heartbeat) != hashTag(keys.node("b").heartbeat))
+        #expect(hashTag(keys.node("a").realtimeReport) != hashTag(keys.node("b").realtimeReport))
     }
 
     @Test func roomFromChannelIsTheInverseAndRejectsEverythingElse() {
