@@ -45,6 +45,15 @@ final class DutyRunner: Sendable {
         }
     }
 
+    /// What the log line says: storage errors' log descriptions (their `description` is the generic
+    /// text meant for clients).
+    static func detail(_ error: any Error) -> String {
+        switch error {
+        case let error as PostgresError: error.logDescription
+        default: String(describing: error)
+        }
+    }
+
     private static func run(_ duty: Duty, failures: FailureLog, logger: Logger, metrics: MetricsRegistry) async {
         var backoff = Backoff()
         while !Task.isCancelled {
@@ -65,7 +74,7 @@ final class DutyRunner: Sendable {
                 }
             } catch {
                 guard !Task.isCancelled else { return }
-                failures.failed(reason(error), detail: String(describing: error))
+                failures.failed(reason(error), detail: detail(error))
                 switch duty.schedule {
                 case .periodic(let interval): await sleep(interval)
                 case .continuous, .untilDone:
