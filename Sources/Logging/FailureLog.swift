@@ -9,8 +9,9 @@ public final class FailureLog: Sendable {
     public let component: String
     let logger: Logger
     let count: @Sendable (_ component: String, _ reason: String) -> Void
-    /// The reason logged last, nil while things work.
-    private let current = Mutex<String?>(nil)
+    /// The reasons logged since the last success (empty while things work): a dependency that is down
+    /// often alternates between reasons (refused, timed out), and each must be logged only once.
+    private let current = Mutex<Set<String>>([])
 
     public init(component: String, logger: Logger,
                 count: @escaping @Sendable (_ component: String, _ reason: String) -> Void = { _, _ in }) {
@@ -23,10 +24,7 @@ public final class FailureLog: Sendable {
     /// `detail` is free text for the log line only.
     public func failed(_ reason: String, detail: String, level: Logger.Level = .warning) {
         count(component, reason)
-        let isNew = current.withLock { current -> Bool in
-            defer { current = reason }
-            return current != reason
-        }
+        let isNew = current.withLock { $0.insert(reason).inserted }
         guard isNew else { return }
         logger.log(level, "\(component) failing", fields: [("component", .string(component)), ("reason", .string(reason)),
                                                           ("error", .string(detail))])
@@ -35,12 +33,12 @@ public final class FailureLog: Sendable {
     /// Records a success: logs once if it ends a run of failures.
     public func succeeded() {
         let wasFailing = current.withLock { current -> Bool in
-            defer { current = nil }
-            return current != nil
+            defer { current.removeAll() }
+            return !current.isEmpty
         }
         if wasFailing { logger.info("\(component) recovered", ["component": .string(component)]) }
     }
 
     /// True while the last outcome was a failure.
-    public var isFailing: Bool { current.withLock { $0 != nil } }
+    public var isFailing: Bool { current.withLock { !$0.isEmpty } }
 }

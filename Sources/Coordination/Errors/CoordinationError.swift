@@ -39,10 +39,16 @@ public struct CoordinationError: Error, Sendable, Hashable, CustomStringConverti
         switch error.code {
         case .connectionFailed, .connectionLost, .timeout, .authenticationFailed, .shutdown, .cancelled:
             self.init(.sharedStateUnavailable, operation: operation, detail: error.description)
+        case .server where error.serverErrorPrefix.map { Self.transientRedisReplies.contains(String($0)) } == true:
+            self.init(.sharedStateUnavailable, operation: operation, detail: error.description)
         default:
             self.init(.corruptState, operation: operation, detail: error.description)
         }
     }
+
+    /// Redis error replies that mean "not now" rather than "never": it is loading its data after a
+    /// restart, running a long script, failing over, or resharding. Retrying later works (503).
+    static let transientRedisReplies: Set<String> = ["LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN"]
 
     /// A PostgreSQL failure while doing `operation`.
     public init(postgres error: PostgresError, operation: String) {

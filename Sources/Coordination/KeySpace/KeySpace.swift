@@ -26,11 +26,12 @@ public struct KeySpace: Sendable, Hashable {
 
     /// The room a fan-out channel belongs to (inverse of `room(_:).channel`), nil for any other channel.
     public func room(fromChannel channel: String) -> String? {
-        let head = prefix + ":{room:"
-        let tail = "}:events"
-        guard channel.hasPrefix(head), channel.hasSuffix(tail), channel.utf8.count > head.utf8.count + tail.utf8.count
+        // On bytes, not Characters: a name starting with a combining mark (or ending with a prepended
+        // one) merges with the layout's `:` or `}` into one Character, and Character comparison would miss it.
+        let bytes = channel.utf8, head = (prefix + ":{room:").utf8, tail = "}:events".utf8
+        guard bytes.count > head.count + tail.count, bytes.starts(with: head), bytes.reversed().starts(with: tail.reversed())
         else { return nil }
-        return String(channel.dropFirst(head.count).dropLast(tail.count))
+        return String(decoding: bytes.dropFirst(head.count).dropLast(tail.count), as: UTF8.self)
     }
 }
 

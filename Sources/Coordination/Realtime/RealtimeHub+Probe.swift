@@ -15,26 +15,49 @@ extension RealtimeHub {
         if needsSubscribe || !subscriber.channels.contains(channel) {
             do { try await subscriber.subscribe(channel) } catch { return false }
         }
-        let token = UUID().uuidString
         return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            state.withLock { $0.probes[token] = continuation }
-            Task {
+            // `/readyz` is unauthenticated and may be hammered: a probe already in flight answers for
+            // every caller that arrives meanwhile, so there is at most one probe message at a time.
+            let token = state.withLock { state -> String? in
+                if state.probe != nil {
+                    state.probe?.waiters.append(continuation)
+                    return nil
+                }
+                let token = UUID().uuidString
+                state.probe = (token, [continuation], nil)
+                return token
+            }
+            guard let token else { return }
+            let timer = Task {
                 do {
                     _ = try await redis.send("PUBLISH", channel, token).throwingServerError()
                 } catch {
                     finishProbe(token, received: false)
                     return
                 }
-                try? await Task.sleep(for: timeout)   // cancellation is not expected: the task is ours
+                // Cancelled when the message came back: no task sleeps on for a finished probe.
+                try? await Task.sleep(for: timeout)
                 finishProbe(token, received: false)
             }
+            let answered = state.withLock { state -> Bool in
+                guard state.probe?.token == token else { return true }
+                state.probe?.timer = timer
+                return false
+            }
+            if answered { timer.cancel() }
         }
     }
 
-    /// Resumes the probe waiting for `token`, once (the message and the timeout race).
+    /// Resumes every caller waiting for the probe `token`, once (the message and the timeout race).
     func finishProbe(_ token: String, received: Bool) {
-        let waiter = state.withLock { $0.probes.removeValue(forKey: token) }
-        waiter?.resume(returning: received)
+        let finished = state.withLock { state -> (waiters: [CheckedContinuation<Bool, Never>], timer: Task<Void, Never>?)? in
+            guard let probe = state.probe, probe.token == token else { return nil }
+            state.probe = nil
+            return (probe.waiters, probe.timer)
+        }
+        guard let finished else { return }
+        finished.timer?.cancel()
+        for waiter in finished.waiters { waiter.resume(returning: received) }
     }
 
     /// True if `message` was a probe (answered here, not fanned out).

@@ -45,8 +45,9 @@ public final class RealtimeHub: Sendable {
         var gapFilled = 0
         /// Recent publish-to-node latencies (ms).
         var latencies = LatencyWindow(capacity: RealtimeHub.latencySamples)
-        /// Readiness probes waiting for their message on the node's probe channel, by token.
-        var probes: [String: CheckedContinuation<Bool, Never>] = [:]
+        /// The probe in flight, if any: its token, everyone waiting for its answer (overlapping
+        /// probes share one message) and its publish-then-timeout task (cancelled once answered).
+        var probe: (token: String, waiters: [CheckedContinuation<Bool, Never>], timer: Task<Void, Never>?)?
         var probeChannel: String?
     }
 

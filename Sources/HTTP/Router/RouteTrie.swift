@@ -19,11 +19,21 @@ struct RouteTrie: Sendable {
         }
     }
 
+    /// What answers a method the path does not have, for a path registered by a group with its own
+    /// middleware: that middleware runs first (an unauthenticated caller gets 401, not the path's
+    /// methods), then 405. `make` gets the path's final `Allow` list when the router is built.
+    struct Fallback: Sendable {
+        let pattern: String
+        let parameterNames: [String]
+        let make: @Sendable (_ allowed: [String]) -> (handler: HTTPHandler, syncHandler: HTTPSyncHandler?)
+    }
+
     /// One path segment position while routes are added (a value: copies of a `Router` stay independent).
     struct Draft: Sendable {
         var literals: [String: Draft] = [:]
         var parameter: [Draft] = []
         var routes: [String: Route] = [:]
+        var fallback: Fallback?
     }
 
     /// One path segment position of a built router: immutable objects, so matching walks references
@@ -32,12 +42,26 @@ struct RouteTrie: Sendable {
         let literals: [String: Node]
         let parameter: Node?
         let routes: [String: Route]
+        /// For a method not in `routes` (see `Fallback`); nil: a plain 405.
+        let fallback: Route?
 
         init(_ draft: Draft) {
             literals = draft.literals.mapValues(Node.init)
             parameter = draft.parameter.first.map(Node.init)
             routes = draft.routes
+            fallback = draft.fallback.map { fallback in
+                let made = fallback.make(RouteTrie.allowed(draft.routes.keys))
+                return Route(pattern: fallback.pattern, parameterNames: fallback.parameterNames,
+                             handler: made.handler, syncHandler: made.syncHandler)
+            }
         }
+    }
+
+    /// The `Allow` list of a path with routes for `methods`: those, plus HEAD where GET exists.
+    static func allowed(_ methods: some Sequence<String>) -> [String] {
+        var allowed = Array(methods)
+        if allowed.contains("GET") && !allowed.contains("HEAD") { allowed.append("HEAD") }
+        return allowed.sorted()
     }
 
     private(set) var root = Draft()
@@ -63,6 +87,29 @@ struct RouteTrie: Sendable {
         Self.insert(into: &root, segments[...], route: Route(pattern: "/" + segments.joined(separator: "/"),
                                                             parameterNames: names, handler: handler,
                                                             syncHandler: syncHandler), method: method)
+    }
+
+    /// Sets the fallback of `pattern`'s node, unless a group registered one there first.
+    mutating func insertFallback(pattern: String,
+                                 make: @escaping @Sendable ([String]) -> (handler: HTTPHandler, syncHandler: HTTPSyncHandler?)) {
+        let segments = Self.segments(pattern)
+        let names = segments.filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) }
+        let fallback = Fallback(pattern: "/" + segments.joined(separator: "/"), parameterNames: names, make: make)
+        func visit(_ node: inout Draft, _ segments: ArraySlice<Substring>) {
+            guard let first = segments.first else {
+                if node.fallback == nil { node.fallback = fallback }
+                return
+            }
+            if first.hasPrefix(":") {
+                if node.parameter.isEmpty { node.parameter.append(Draft()) }
+                visit(&node.parameter[0], segments.dropFirst())
+            } else {
+                var child = node.literals[String(first)] ?? Draft()
+                visit(&child, segments.dropFirst())
+                node.literals[String(first)] = child
+            }
+        }
+        visit(&root, segments[...])
     }
 
     private static func insert(into node: inout Draft, _ segments: ArraySlice<Substring>, route: Route, method: String) {

@@ -79,6 +79,18 @@ extension Router {
                 }
                 continue
             }
+            // Methods this path lacks are refused inside the group's middleware too (401 before 405).
+            trie.insertFallback(pattern: entry.pattern) { allowed in
+                let refuse: HTTPSyncHandler = { _, _ in throw HTTPError.methodNotAllowed(allowed: allowed) }
+                let handler: HTTPHandler = { request, context in
+                    await GroupPass.run(chain, 0, request, context, { request, context in try refuse(request, context) }, log)
+                }
+                guard allSync else { return (handler, nil) }
+                let sync: HTTPSyncHandler = { request, context in
+                    SyncPass(chain: syncChain, endpoint: nil, node: nil, errorLog: log, handler: refuse).run(0, request, context)
+                }
+                return (handler, sync)
+            }
             let handler = entry.handler
             let wrapped: HTTPHandler = { request, context in
                 await GroupPass.run(chain, 0, request, context, handler, log)

@@ -23,6 +23,9 @@ public struct RouterResponder: HTTPResponder {
         if let match {
             endpoint = match.node.routes[request.method]
             if endpoint == nil && request.method == "HEAD" { endpoint = match.node.routes["GET"] }
+            // A method the path lacks, on a group's path: through the group's middleware, then 405.
+            // Not for OPTIONS: a CORS preflight never carries credentials.
+            if endpoint == nil && request.method != "OPTIONS" { endpoint = match.node.fallback }
             if let route = endpoint ?? match.node.routes.values.first {
                 context.routePattern = route.pattern
                 for (name, value) in zip(route.parameterNames, match.values) {
@@ -79,11 +82,7 @@ public struct RouterResponder: HTTPResponder {
     }
 
     /// The `Allow` list of a path: its methods, plus HEAD where GET exists.
-    static func allowed(_ node: RouteTrie.Node) -> [String] {
-        var allowed = Array(node.routes.keys)
-        if allowed.contains("GET") && !allowed.contains("HEAD") { allowed.append("HEAD") }
-        return allowed.sorted()
-    }
+    static func allowed(_ node: RouteTrie.Node) -> [String] { RouteTrie.allowed(node.routes.keys) }
 
     private func run(_ index: Int, _ request: HTTPRequest, _ context: RequestContext,
                      _ innermost: @escaping HTTPHandler) async -> HTTPResponse {

@@ -60,4 +60,34 @@ import Testing
             if status == 401 { #expect(async.headers["www-authenticate"] != nil) }
         }
     }
+
+    /// A method a group route does not have is answered inside the group's middleware: an unauthenticated
+    /// caller learns nothing about which methods exist (401, as before groups), an authenticated one
+    /// gets 405 with `Allow`. OPTIONS stays outside (CORS preflights never carry a token).
+    @Test func wrongMethodOnAGroupRouteIsAuthenticatedFirst() async throws {
+        let responder = try responder()
+        let user = try token(role: .user)
+        let cases: [(String, String, [(String, String)], Int, String?)] = [
+            ("DELETE", "/api/v1/user-thing", [], 401, nil),
+            ("DELETE", "/api/v1/user-thing", [("Authorization", "Bearer \(user)")], 405, "GET, HEAD"),
+            ("POST", "/api/v1/admin-thing", [], 401, nil),
+            ("GET", "/api/v1/admin-thing", [("Authorization", "Bearer \(user)")], 405, "PUT"),
+            ("HEAD", "/api/v1/admin-thing", [], 401, nil),
+            ("OPTIONS", "/api/v1/user-thing", [], 405, "GET, HEAD"),
+            ("GET", "/api/v1/external-services/webhook/stripe", [], 405, "POST"),
+            ("DELETE", "/healthz", [], 405, "GET, HEAD"),
+            ("GET", "/api/v1/no-such-thing", [], 404, nil),
+        ]
+        for (method, target, extra, status, allow) in cases {
+            var headers = HTTPHeaders([("X-Request-Id", "fixed-id")])
+            for (name, value) in extra { headers.add(name, value) }
+            let request = HTTPRequest(method: method, target: target, headers: headers)
+            let sync = responder.respondSynchronously(to: request)
+            let async = await responder.respond(to: request)
+            #expect(sync?.status == status, "\(method) \(target)")
+            #expect(async.status == status, "\(method) \(target)")
+            #expect(sync?.headers == async.headers, "\(method) \(target)")
+            #expect(async.headers["allow"] == allow, "\(method) \(target)")
+        }
+    }
 }
