@@ -17,15 +17,13 @@ extension NodeApp {
     }
 
     func addStatusRoutes(to router: inout Router) {
-        router.get("/api/v1/external-services/status") { [self] _, context in
+        // The body as `StatusResponse` would encode it, written by hand (see `StatusResponseEncoder`).
+        let encoder = StatusResponseEncoder(services: configuration.catalog.names.compactMap { configuration.catalog[$0] },
+                                            servedBy: configuration.nodeID)
+        router.get("/api/v1/external-services/status") { [membership] _, context in
             try context.require(.user)
             let nodes = try await membership.liveNodes()
-            let body = StatusResponse(
-                nodes: nodes.map { StatusResponse.Node(id: $0.id, startedAt: Self.rfc3339(ms: $0.startedAtMs),
-                                                        lastSeenAt: Self.rfc3339(ms: $0.lastSeenAtMs)) },
-                services: configuration.catalog.names.compactMap { configuration.catalog[$0] },
-                servedBy: configuration.nodeID)
-            return try HTTPResponse.json(body)
+            return HTTPResponse.json(encoded: try encoder.encode(nodes))
         }
     }
 
