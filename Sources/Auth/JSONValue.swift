@@ -1,7 +1,8 @@
 import Foundation
 
-/// Untyped JSON decoded with `JSONDecoder`, so each claim's type is checked by us with a precise
-/// error (a `true` is never read as `1`, as `JSONSerialization`'s NSNumber bridging can do).
+/// Untyped JSON, so each claim's type is checked by us with a precise error (a `true` is never
+/// read as `1`, as `JSONSerialization`'s NSNumber bridging can do). Tokens are read with
+/// `JSONValueParser`; the `Decodable` conformance is the reference it is tested against.
 enum JSONValue: Decodable, Equatable {
     case null
     case bool(Bool)
@@ -29,8 +30,7 @@ enum JSONValue: Decodable, Equatable {
 
     /// A JSON object from UTF-8 bytes, or nil for anything else.
     static func object(from bytes: [UInt8]) -> [String: JSONValue]? {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)),
-              case .object(let object) = value else { return nil }
+        guard case .object(let object)? = JSONValueParser.parse(bytes) else { return nil }
         return object
     }
 }
