@@ -17,7 +17,7 @@
 #        [ROUNDS=3] scripts/bench-http.sh httpbench [duration] [connections]  (HTTPBench: the HTTP library
 #                   alone, one sync route, no middleware, against nginx without access log)
 #        scripts/bench-http.sh idle-ws [count=10000]   (idle WebSocket connections: RSS and request latency)
-#        [ROUNDS=3] [LOGS=on|off] scripts/bench-http.sh status [duration=5s] [connections=32]
+#        [ROUNDS=3] [LOGS=on|off] [COORDINATOR_BIN=path] scripts/bench-http.sh status [duration=5s] [connections=32]
 #                   (an authenticated Redis-backed route, GET /api/v1/external-services/status, beside
 #                   /healthz on the same node and redis-benchmark on the same Redis: see below)
 set -euo pipefail
@@ -229,7 +229,14 @@ if [ "$mode" = httpbench ]; then
     exit 0
 fi
 
-swift build -c release --product coordinator >/dev/null
+# COORDINATOR_BIN: a coordinator binary built elsewhere (an earlier commit, for a before/after in the
+# same minutes); by default this checkout's release build.
+if [ -n "${COORDINATOR_BIN:-}" ]; then
+    coordinator=$COORDINATOR_BIN
+else
+    swift build -c release --product coordinator >/dev/null
+    coordinator="$root/.build/release/coordinator"
+fi
 redis_port=$(free_port)
 start_redis "$work/redis" "$redis_port"
 services_started=1
@@ -248,7 +255,7 @@ start_node() {
         COORD_DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/postgres" \
         COORD_JWT_SECRET="$jwt_secret" \
         COORD_MIGRATIONS_DIR="$root/migrations" COORD_ACCESS_LOG="$1" \
-        "$root/.build/release/coordinator" serve >>"$work/node.log" 2>&1 &
+        "$coordinator" serve >>"$work/node.log" 2>&1 &
     ours_pid=$!
     wait_http "http://127.0.0.1:$node_port/readyz" 60 || { tail -5 "$work/node.log" >&2; die "the node never became ready"; }
     body=$(curl -fsS "http://127.0.0.1:$node_port/healthz")
@@ -269,13 +276,13 @@ if [ "$mode" = status ]; then
     # redis-benchmark on the node's own Redis, all at the same concurrency (wrk -t2 -cN; redis-benchmark
     # -c N, unpipelined, so each client waits for its reply as each wrk connection waits for its
     # response), alternating in the same rounds so slow moments hit all three.
-    # The reference command: EVALSHA of a script doing the route's Redis work (SMEMBERS of the node set,
-    # then MGET of the node records) in one round trip. Unpipelined redis-benchmark is bound by Redis's
-    # per-command system calls, so one EVALSHA with the same reads is the closest like for like; a
-    # bare SMEMBERS or GET would not pay the reads, and the two commands as two runs would not show
-    # one request's rate.
+    # The reference command: the route's own Redis command, EVALSHA of LiveNodesScript (SMEMBERS of
+    # the node set, MGET of the node records, in one round trip), with the same keys and arguments.
+    # Its Lua is read from the Swift source, so its SHA is the one the node runs (checked with
+    # SCRIPT EXISTS once the route has been called). Unpipelined redis-benchmark at the same
+    # concurrency is bound, like the route, by one round trip per request.
     start_node "$logs"
-    token=$(env -i PATH="$PATH" COORD_JWT_SECRET="$jwt_secret" "$root/.build/release/coordinator" token \
+    token=$(env -i PATH="$PATH" COORD_JWT_SECRET="$jwt_secret" "$coordinator" token \
         --sub bench --role user --ttl 1h) || die "coordinator token failed"
     route="/api/v1/external-services/status"
     for _ in $(seq 1 50); do
@@ -286,12 +293,16 @@ if [ "$mode" = status ]; then
         || die "the status route did not list the node (no heartbeat yet?)"
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$node_port$route")" = 401 ] \
         || die "the status route answered without a token"
-    script="local ids = redis.call('SMEMBERS', KEYS[1])
-if #ids == 0 then return {} end
-for i, id in ipairs(ids) do ids[i] = ARGV[1] .. id end
-return redis.call('MGET', unpack(ids))"
-    sha=$(redis-cli -p "$redis_port" SCRIPT LOAD "$script")
-    [ "$(redis-cli -p "$redis_port" EVALSHA "$sha" 1 '{coord}:nodes' '{coord}:node:' | wc -l)" -ge 1 ] \
+    script_file=$(grep -rl "enum LiveNodesScript" "$root/Sources" | head -1)
+    [ -n "$script_file" ] || die "LiveNodesScript not found under Sources"
+    script=$(awk '/RedisScript\("""/ { f = 1; next } /^    """\)/ { f = 0 } f' "$script_file" | sed 's/^    //')
+    sha=$(printf '%s' "$script" | sha1sum | cut -d' ' -f1)
+    if [ "$(redis-cli -p "$redis_port" SCRIPT EXISTS "$sha")" != 1 ]; then
+        # An older binary (COORDINATOR_BIN) reads the nodes another way; the reference stays the same.
+        log "note: the node has not run the script of $script_file (sha $sha); loading it for the reference"
+        [ "$(redis-cli -p "$redis_port" SCRIPT LOAD "$script")" = "$sha" ] || die "SCRIPT LOAD gave another sha"
+    fi
+    [ "$(redis-cli -p "$redis_port" EVALSHA "$sha" 1 '{coord}:nodes' '{coord}:node:' | head -1)" = bench-node ] \
         || die "the reference script read no node record"
     reference=(EVALSHA "$sha" 1 '{coord}:nodes' '{coord}:node:')
     seconds=${duration%s}

@@ -32,16 +32,18 @@ public struct ClusterMembership: Sendable {
         _ = try await redis.transaction([RedisCommand("DEL", nodeKey(nodeID)), RedisCommand("SREM", setKey, nodeID)])
     }
 
-    /// The live nodes, sorted by id; ids whose record expired are pruned from the set.
+    /// The live nodes, sorted by id; ids whose record expired are pruned from the set (by the
+    /// script, atomically; a malformed record here).
     public func liveNodes() async throws(RedisError) -> [ClusterNode] {
-        let members = try await redis.send("SMEMBERS", setKey).throwingServerError()
-        let ids = (members.array ?? []).compactMap(\.string).sorted()
-        guard !ids.isEmpty else { return [] }
-        let values = try await redis.send("MGET", arguments: ids.map { nodeKey($0) }).throwingServerError().array ?? []
+        let reply = try await redis.run(LiveNodesScript.script, keys: [setKey], args: [nodeKey("")])
+        let flat = reply.array ?? []
         var live: [ClusterNode] = []
         var dead: [String] = []
-        for (id, value) in zip(ids, values) {
-            guard let text = value.string else { dead.append(id); continue }
+        var index = 0
+        while index + 1 < flat.count {
+            defer { index += 2 }
+            guard let id = flat[index].string else { continue }
+            guard let text = flat[index + 1].string else { dead.append(id); continue }
             let parts = text.split(separator: ":")
             guard parts.count == 2, let started = Int64(parts[0]), let seen = Int64(parts[1]) else { dead.append(id); continue }
             live.append(ClusterNode(id: id, startedAtMs: started, lastSeenAtMs: seen))
@@ -49,6 +51,6 @@ public struct ClusterMembership: Sendable {
         if !dead.isEmpty {
             _ = try? await redis.send("SREM", arguments: [setKey] + dead)
         }
-        return live
+        return live.sorted { $0.id < $1.id }
     }
 }
