@@ -42,7 +42,19 @@ public enum Base64URL {
     /// most of the cost of reading a JWT, on every authenticated request. Same answers (tested
     /// against that path).
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        let utf8 = text.utf8
+        var string = String(text)
+        return string.withUTF8 { decode(bytes: $0) }
+    }
+
+    /// The same for text already in bytes (a JWT segment), without making a `String` of it.
+    public static func decode(bytes: ArraySlice<UInt8>) -> [UInt8]? {
+        bytes.withUnsafeBufferPointer { decode(bytes: $0) }
+    }
+
+    /// The one decoder, over contiguous bytes: generic code over `StringProtocol` is not
+    /// specialized across modules, and walking a string through protocol witnesses cost more
+    /// than the decoding.
+    private static func decode(bytes utf8: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         let count = utf8.count
         guard count % 4 != 1 else { return nil }
         var out = [UInt8]()
