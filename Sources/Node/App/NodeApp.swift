@@ -78,6 +78,7 @@ final class NodeApp: Sendable {
         let server: HTTPServer
         do {
             server = try HTTPServer(configuration: serverConfiguration, router: makeRouter())
+            attachRedis(to: server)
             try await server.listen()
             self.server.withLock { $0 = server }
         } catch {
