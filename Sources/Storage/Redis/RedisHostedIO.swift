@@ -152,21 +152,23 @@ public final class RedisHostedIO: @unchecked Sendable {
     /// possibly with the number of the old one, which closing removed) is added; interest follows
     /// `connecting` and unwritten bytes, as the threaded loop's poll set does.
     private func updateRegistration() {
-        let worker = state.worker
-        guard worker.fd >= 0 else {
+        // Fields read in place: copying the whole `Worker` would retain and release its buffers.
+        let fd = state.worker.fd
+        guard fd >= 0 else {
             state.registered = nil
             return
         }
-        let wanted = worker.connecting
-            ? EPOLLOUT.rawValue : EPOLLIN.rawValue | (worker.hasUnwritten ? EPOLLOUT.rawValue : 0)
+        let generation = state.worker.generation
+        let wanted = state.worker.connecting
+            ? EPOLLOUT.rawValue : EPOLLIN.rawValue | (state.worker.hasUnwritten ? EPOLLOUT.rawValue : 0)
         var event = epoll_event(events: wanted, data: epoll_data_t(u64: Self.socketID))
-        if let registered = state.registered, registered.fd == worker.fd, registered.generation == worker.generation {
+        if let registered = state.registered, registered.fd == fd, registered.generation == generation {
             guard registered.events != wanted else { return }
-            _ = epoll_ctl(fileDescriptor, EPOLL_CTL_MOD, worker.fd, &event)
-        } else if epoll_ctl(fileDescriptor, EPOLL_CTL_ADD, worker.fd, &event) != 0, errno == EEXIST {
-            _ = epoll_ctl(fileDescriptor, EPOLL_CTL_MOD, worker.fd, &event)
+            _ = epoll_ctl(fileDescriptor, EPOLL_CTL_MOD, fd, &event)
+        } else if epoll_ctl(fileDescriptor, EPOLL_CTL_ADD, fd, &event) != 0, errno == EEXIST {
+            _ = epoll_ctl(fileDescriptor, EPOLL_CTL_MOD, fd, &event)
         }
-        state.registered = (worker.fd, worker.generation, wanted)
+        state.registered = (fd, generation, wanted)
     }
 
     private func drainWakePipe() {
