@@ -17,6 +17,9 @@
 #        [ROUNDS=3] scripts/bench-http.sh httpbench [duration] [connections]  (HTTPBench: the HTTP library
 #                   alone, one sync route, no middleware, against nginx without access log)
 #        scripts/bench-http.sh idle-ws [count=10000]   (idle WebSocket connections: RSS and request latency)
+#        [ROUNDS=3] [LOGS=on|off] [COORDINATOR_BIN=path] scripts/bench-http.sh status [duration=5s] [connections=32]
+#                   (an authenticated Redis-backed route, GET /api/v1/external-services/status, beside
+#                   /healthz on the same node and redis-benchmark on the same Redis: see below)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/lib/common.sh"
@@ -88,11 +91,20 @@ fi
 
 mode=node
 if [ "${1:-}" = "httpbench" ]; then mode=httpbench; shift; fi
-duration=${1:-10s}
-connections=${2:-64}
+if [ "${1:-}" = "status" ]; then mode=status; shift; fi
+if [ "$mode" = status ]; then
+    duration=${1:-5s}
+    connections=${2:-32}
+    LOGS=${LOGS:-on}; [ "$LOGS" = both ] && LOGS=on
+else
+    duration=${1:-10s}
+    connections=${2:-64}
+fi
 rounds=${ROUNDS:-3}
 logs=${LOGS:-both}
 case "$logs" in both|on|off) ;; *) die "LOGS must be both, on or off" ;; esac
+# The load generators (and nginx, the reference of the other modes) come from Debian.
+if [ "$mode" = status ]; then ensure_packages wrk redis-tools; else ensure_packages wrk nginx; fi
 nginx_port=18181          # nginx without access log
 nginx_logged_port=18183   # nginx with a JSON access log line per request
 nginx_log_options=""
@@ -217,7 +229,14 @@ if [ "$mode" = httpbench ]; then
     exit 0
 fi
 
-swift build -c release --product coordinator >/dev/null
+# COORDINATOR_BIN: a coordinator binary built elsewhere (an earlier commit, for a before/after in the
+# same minutes); by default this checkout's release build.
+if [ -n "${COORDINATOR_BIN:-}" ]; then
+    coordinator=$COORDINATOR_BIN
+else
+    swift build -c release --product coordinator >/dev/null
+    coordinator="$root/.build/release/coordinator"
+fi
 redis_port=$(free_port)
 start_redis "$work/redis" "$redis_port"
 services_started=1
@@ -225,6 +244,8 @@ pg_port=$(free_port)
 PG_FSYNC=off start_postgres "$work/pg" "$pg_port"
 node_port=$(free_port)
 body=""
+# The node's HS256 secret, kept so the status mode can sign a token with `coordinator token`.
+jwt_secret="bench-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 # start_node ACCESS_LOG(on|off): the release node with 2 event loops, stderr (its logs) to a file.
 start_node() {
@@ -232,20 +253,118 @@ start_node() {
     env -i PATH="$PATH" COORD_HTTP_PORT="$node_port" COORD_NODE_ID=bench-node COORD_EVENT_LOOPS=2 \
         COORD_REDIS_URL="redis://127.0.0.1:$redis_port" \
         COORD_DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/postgres" \
-        COORD_JWT_SECRET="bench-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+        COORD_JWT_SECRET="$jwt_secret" \
         COORD_MIGRATIONS_DIR="$root/migrations" COORD_ACCESS_LOG="$1" \
-        "$root/.build/release/coordinator" serve >>"$work/node.log" 2>&1 &
+        "$coordinator" serve >>"$work/node.log" 2>&1 &
     ours_pid=$!
     wait_http "http://127.0.0.1:$node_port/readyz" 60 || { tail -5 "$work/node.log" >&2; die "the node never became ready"; }
     body=$(curl -fsS "http://127.0.0.1:$node_port/healthz")
-    [ -n "$nginx_started" ] || nginx_start "$body"
-    [ "$(curl -fsS "http://127.0.0.1:$nginx_port/healthz")" = "$body" ] || die "nginx answered another body"
+    if [ "$mode" != status ]; then   # the status mode compares with redis-benchmark, not nginx
+        [ -n "$nginx_started" ] || nginx_start "$body"
+        [ "$(curl -fsS "http://127.0.0.1:$nginx_port/healthz")" = "$body" ] || die "nginx answered another body"
+    fi
     [ "$(curl -fsS -o /dev/null -w '%{content_type}' "http://127.0.0.1:$node_port/healthz")" = application/json ] \
         || die "the node's /healthz is not application/json"
 }
 
 # request_lines FILE: access log lines in FILE (a check that logging is really on or off).
 request_lines() { grep -c '"msg":"request"' "$1" || true; }
+
+if [ "$mode" = status ]; then
+    # An authenticated route that reads Redis, GET /api/v1/external-services/status (a user token, the
+    # live nodes from Redis heartbeats, the catalog), beside GET /healthz on the same node and
+    # redis-benchmark on the node's own Redis, all at the same concurrency (wrk -t2 -cN; redis-benchmark
+    # -c N, unpipelined, so each client waits for its reply as each wrk connection waits for its
+    # response), alternating in the same rounds so slow moments hit all three.
+    # The reference command: the route's own Redis command, EVALSHA of LiveNodes.lua (HGETALL of the
+    # members hash under {cluster}, prune, in one round trip), with the same key and argument. Its Lua
+    # is the file the node embeds, so its SHA is the one the node runs (checked with SCRIPT EXISTS
+    # once the route has been called). Unpipelined redis-benchmark at the same
+    # concurrency is bound, like the route, by one round trip per request.
+    start_node "$logs"
+    token=$(env -i PATH="$PATH" COORD_JWT_SECRET="$jwt_secret" "$coordinator" token \
+        --sub bench --role user --ttl 1h) || die "coordinator token failed"
+    route="/api/v1/external-services/status"
+    for _ in $(seq 1 50); do
+        curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$node_port$route" | grep -q '"bench-node"' && break
+        sleep 0.1
+    done
+    curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$node_port$route" | grep -q '"id":"bench-node"' \
+        || die "the status route did not list the node (no heartbeat yet?)"
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$node_port$route")" = 401 ] \
+        || die "the status route answered without a token"
+    script_file="$root/Sources/Coordination/Scripts/Cluster/LiveNodes.lua"
+    [ -f "$script_file" ] || die "$script_file not found"
+    sha=$(sha1sum "$script_file" | cut -d' ' -f1)
+    members='coord:{cluster}:members'
+    if [ "$(redis-cli -p "$redis_port" SCRIPT EXISTS "$sha")" != 1 ]; then
+        # An older binary (COORDINATOR_BIN) reads the nodes another way; the reference stays the same.
+        log "note: the node has not run $script_file (sha $sha); loading it for the reference"
+        [ "$(redis-cli -p "$redis_port" -x SCRIPT LOAD < "$script_file")" = "$sha" ] || die "SCRIPT LOAD gave another sha"
+    fi
+    if [ "$(redis-cli -p "$redis_port" EVALSHA "$sha" 1 "$members" 10000 | head -1)" != bench-node ]; then
+        # An older binary keeps its heartbeats elsewhere: give the reference one entry to read.
+        [ -n "${COORDINATOR_BIN:-}" ] || die "the reference script read no node record"
+        redis-cli -p "$redis_port" HSET "$members" bench-node "0:$(($(date +%s) * 1000))" >/dev/null
+        redis-cli -p "$redis_port" PEXPIRE "$members" 3600000 >/dev/null
+    fi
+    reference=(EVALSHA "$sha" 1 "$members" 3600000)
+    seconds=${duration%s}
+    # redis-benchmark -q prints progress lines ending in \r, then "NAME: N requests per second, ...".
+    rb_rps() { tr '\r' '\n' | awk -F': ' '/requests per second/ { split($2, a, " "); print a[1] }' | tail -1; }
+    rb_run() { redis-benchmark -h 127.0.0.1 -p "$redis_port" -c "$connections" -n "$1" -q "${reference[@]}" | rb_rps; }
+    wrk_run() { wrk -t2 -c"$connections" -d"$1" --latency "${@:3}" "http://127.0.0.1:$node_port$2"; }
+    # Warm-up; the reference's request count is sized from its warm-up to last about $duration.
+    wrk_run 2s /healthz >/dev/null
+    wrk_run 2s "$route" -H "Authorization: Bearer $token" >/dev/null
+    rb_requests=$(awk -v r="$(rb_run 50000)" -v s="$seconds" 'BEGIN { n = int(r * s); print (n < 50000 ? 50000 : n) }')
+    truncate_logs "$work/node.log"
+    echo "== status: wrk -t2 -c$connections -d$duration (access log $logs), GET /healthz and GET $route" \
+        "(user token), redis-benchmark -c $connections -n $rb_requests ${reference[*]}, $rounds rounds"
+    all_health="" all_route="" all_ref="" cpu_health="" cpu_route=""
+    one_wrk() {   # one_wrk NAME PATH [wrk args]: prints a line, sets rps_value and cpu
+        local name=$1 path=$2 out before after requests p99_value
+        shift 2
+        before=$(cpu_ticks "$ours_pid")
+        out=$(wrk_run "$duration" "$path" "$@")
+        after=$(cpu_ticks "$ours_pid")
+        rps_value=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+        p99_value=$(echo "$out" | awk '$1 == "99%" {print $2}')
+        requests=$(echo "$out" | awk '/requests in/ {print $1}')
+        cpu=$(awk -v t=$((after - before)) -v n="$requests" 'BEGIN { printf "%.1f", t * 10000 / n }')
+        printf 'round %d %-14s %12s req/s   p99 %-9s node cpu %5s us/req   load %s\n' "$round" "$name" "$rps_value" \
+            "$p99_value" "$cpu" "$(cut -d' ' -f1 /proc/loadavg)"
+        echo "$out" | grep -E "Non-2xx|Socket errors" && die "errors during the run" || true
+        truncate_logs "$work/node.log"
+    }
+    one_health() { one_wrk healthz /healthz; all_health="$all_health $rps_value"; cpu_health="$cpu_health $cpu"; }
+    one_route() {
+        one_wrk status "$route" -H "Authorization: Bearer $token"
+        all_route="$all_route $rps_value"; cpu_route="$cpu_route $cpu"
+    }
+    one_ref() {
+        local value
+        value=$(rb_run "$rb_requests")
+        printf 'round %d %-14s %12s req/s   load %s\n' "$round" redis-benchmark "$value" "$(cut -d' ' -f1 /proc/loadavg)"
+        all_ref="$all_ref $value"
+    }
+    for round in $(seq 1 "$rounds"); do
+        if [ $((round % 2)) -eq 1 ]; then one_health; one_route; one_ref
+        else one_ref; one_route; one_health; fi
+    done
+    health_median=$(echo "$all_health" | median); route_median=$(echo "$all_route" | median)
+    ref_median=$(echo "$all_ref" | median)
+    printf '%-16s best %12s   median %12s req/s\n' healthz "$(echo "$all_health" | best)" "$health_median" \
+        status "$(echo "$all_route" | best)" "$route_median" redis-benchmark "$(echo "$all_ref" | best)" "$ref_median"
+    echo "ratio status/healthz (same node): median $(ratio "$route_median" "$health_median")," \
+        "best-of $(ratio "$(echo "$all_route" | best)" "$(echo "$all_health" | best)")"
+    echo "ratio status/redis-benchmark: median $(ratio "$route_median" "$ref_median")," \
+        "best-of $(ratio "$(echo "$all_route" | best)" "$(echo "$all_ref" | best)")" \
+        "(load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+    echo "node cpu per request, median: healthz $(echo "$cpu_health" | median) us, status $(echo "$cpu_route" | median) us"
+    stop_ours
+    exit 0
+fi
 
 if [ "$logs" != off ]; then
     start_node on

@@ -23,9 +23,10 @@ struct CompactJWS {
         guard !segments[0].isEmpty, !segments[1].isEmpty else {
             throw AuthError(.malformed, "token header and payload must not be empty")
         }
-        guard let headerBytes = Base64URL.decode(String(decoding: segments[0], as: UTF8.self)),
-              let payload = Base64URL.decode(String(decoding: segments[1], as: UTF8.self)),
-              let signature = Base64URL.decode(String(decoding: segments[2], as: UTF8.self))
+        // Straight from the byte slices: no `String` per segment.
+        guard let headerBytes = Base64URL.decode(bytes: segments[0]),
+              let payload = Base64URL.decode(bytes: segments[1]),
+              let signature = Base64URL.decode(bytes: segments[2])
         else {
             throw AuthError(.malformed, "token segments must be unpadded base64url")
         }

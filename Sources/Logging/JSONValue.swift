@@ -46,9 +46,9 @@ public enum JSONValue: Codable, Sendable, Hashable {
     }
 
     /// A JSON object from UTF-8 bytes, or nil for anything else (not JSON, or not an object).
+    /// Read by `JSONValueParser` in one pass (strict: no trailing comma, no repeated member name).
     public static func object(from bytes: [UInt8]) -> [String: JSONValue]? {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)),
-              case .object(let object) = value else { return nil }
+        guard case .object(let object)? = JSONValueParser.parse(bytes) else { return nil }
         return object
     }
 

@@ -27,6 +27,37 @@ import Testing
         #expect(Base64URL.decode(text) == nil)
     }
 
+    /// The one-pass base64url decoder against the earlier path (translate, pad, strict `Base64`),
+    /// on seeded random texts over the alphabet plus a few foreign characters, all lengths 0-12.
+    @Test func base64urlMatchesThePaddedPath() {
+        func viaPadded(_ text: String) -> [UInt8]? {
+            var standard = ""
+            for char in text {
+                switch char {
+                case "-": standard.append("+")
+                case "_": standard.append("/")
+                case "+", "/", "=": return nil
+                default: standard.append(char)
+                }
+            }
+            switch standard.utf8.count % 4 {
+            case 2: standard += "=="
+            case 3: standard += "="
+            case 1: return nil
+            default: break
+            }
+            return Base64.decode(standard)
+        }
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") + ["=", "+", " ", "."]
+        var state: UInt64 = 0x853C_49E6_748F_EA9B
+        for _ in 0..<20_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            var text = ""
+            for index in 0..<Int(state >> 60) { text.append(alphabet[Int((state >> UInt64(index * 4 % 56)) % UInt64(alphabet.count))]) }
+            #expect(Base64URL.decode(text) == viaPadded(text), "\(text)")
+        }
+    }
+
     @Test(arguments: ["Zg", "Zg=", "Zh==", "Zm9v\n", "Zm9v ", "-_-_", "Zm9vYg==="])
     func base64Rejects(text: String) {
         #expect(Base64.decode(text) == nil)

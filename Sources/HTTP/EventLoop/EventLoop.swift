@@ -39,6 +39,8 @@ public final class EventLoop: @unchecked Sendable {
     private var nextRegistrationID: UInt64 = 1
     private var timers = TimerHeap()
     private var running = true
+    /// Other I/O this loop drives (see `EventLoop+Sources.swift`).
+    var sources: [AttachedSource] = []
     /// Shared by all connections of this loop: reads are copied into parsers at once.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     var dateCache = HTTPDateCache()
@@ -129,8 +131,10 @@ public final class EventLoop: @unchecked Sendable {
             runInbox()
             guard running else { break }
             for work in timers.popDue(now: MonotonicClock.nanoseconds()) { work() }
+            // Last before the wait: what this turn's handlers asked of the sources goes out now.
+            let sourceTimeout = sources.isEmpty ? -1 : runSources()
             do {
-                try selector.wait(timeoutMilliseconds: waitTimeout()) { id, events in
+                try selector.wait(timeoutMilliseconds: Self.shorter(waitTimeout(), sourceTimeout)) { id, events in
                     handlers[id]?.handleEvents(events)
                 }
                 // Work the events queued on this loop (handler tasks) now, not after another epoll_wait.
@@ -140,6 +144,8 @@ public final class EventLoop: @unchecked Sendable {
                 usleep(1_000)
             }
         }
+        // Sources first: the callers they fail are resumed by the drain below.
+        stopSources()
         // Drain until both queues are empty (a task may queue another), then mark the inbox stopped in
         // the same critical section that found it empty, so no task can slip in unseen.
         while true {
@@ -181,6 +187,16 @@ public final class EventLoop: @unchecked Sendable {
             local.removeAll(keepingCapacity: true)
             localTasks = local
         }
+    }
+
+    /// True until the loop leaves its main loop (loop thread, or after it stopped).
+    var isRunning: Bool { running }
+
+    /// The shorter of two epoll timeouts (-1: no limit).
+    static func shorter(_ a: Int32, _ b: Int32) -> Int32 {
+        if a < 0 { return b }
+        if b < 0 { return a }
+        return min(a, b)
     }
 
     private func waitTimeout() -> Int32 {

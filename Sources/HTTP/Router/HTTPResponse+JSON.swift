@@ -16,4 +16,15 @@ extension HTTPResponse {
             throw failure
         }
     }
+
+    /// A JSON body already encoded (a route that writes its body by hand or caches it).
+    public static func json(encoded body: [UInt8], status: Int = 200, headers: HTTPHeaders = [:]) -> HTTPResponse {
+        // The common case shares one header list (copy-on-write) instead of building one per response.
+        guard headers.count > 0 else { return HTTPResponse(status: status, headers: jsonHeaders, body: body) }
+        var headers = headers
+        headers.replaceOrAdd("Content-Type", "application/json")
+        return HTTPResponse(status: status, headers: headers, body: body)
+    }
+
+    private static let jsonHeaders: HTTPHeaders = ["Content-Type": "application/json"]
 }

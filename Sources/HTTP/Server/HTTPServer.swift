@@ -37,6 +37,9 @@ public final class HTTPServer: Sendable {
         context = ServerContext(configuration: configuration, responder: responder, loops: group.loops)
     }
 
+    /// The server's event loops (to attach other I/O to them, see `EventLoop.attachSource`).
+    public var eventLoops: [EventLoop] { group.loops }
+
     public convenience init(configuration: HTTPServerConfiguration, router: Router) throws(HTTPServerError) {
         try self.init(configuration: configuration, responder: router.build())
     }

@@ -81,6 +81,7 @@ final class NodeApp: Sendable {
         let server: HTTPServer
         do {
             server = try HTTPServer(configuration: serverConfiguration, router: makeRouter())
+            attachRedis(to: server)
             try await server.listen()
             self.server.value.withLock { $0 = server }
         } catch {

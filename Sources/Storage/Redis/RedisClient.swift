@@ -31,6 +31,15 @@ public final class RedisClient: Sendable {
     let loops: [RedisIOLoop]
     let loopConnections: [[RedisConnection]]
     private let nextConnection = Atomic<Int>(0)
+    /// Connections driven by callers' event loops (`makeHostedConnection`), each used only by
+    /// callers on its host's thread.
+    let hosted = RedisSpinLock<[RedisConnection]>([])
+    /// `hosted.count`, so clients without hosted connections skip the lock on every command.
+    let hostedCount = Atomic<Int>(0)
+    /// Set by `shutdown()`: hosted connections made later are shut down at once.
+    let isShutDown = Atomic<Bool>(false)
+    /// How connections look up the host (kept for hosted connections made later).
+    let resolver: RedisAddressResolver.LookupFunction
 
     /// Starts connecting in the background; commands issued before the connection is up wait for it
     /// (bounded by the connect and command timeouts).
@@ -41,6 +50,7 @@ public final class RedisClient: Sendable {
     /// `resolver`: how connections look up the host (tests substitute a slow one).
     init(configuration: RedisConfiguration, resolver: @escaping RedisAddressResolver.LookupFunction) throws(RedisError) {
         self.configuration = configuration
+        self.resolver = resolver
         let count = min(max(configuration.connectionCount, 1), 64)
         var loops: [RedisIOLoop] = []
         for index in 0..<min(max(configuration.ioThreadCount, 1), count) {
@@ -61,7 +71,7 @@ public final class RedisClient: Sendable {
     }
 
     deinit {
-        for connection in connections { connection.requestShutdown() }
+        for connection in connections + hosted.withLock({ $0 }) { connection.requestShutdown() }
     }
 
     /// Sends one command and returns its reply. Error replies are thrown as `RedisError(.server, ...)`.
@@ -100,8 +110,12 @@ public final class RedisClient: Sendable {
     /// Fails pending commands with `.shutdown`, closes connections and waits for their threads.
     public func shutdown() async {
         // All first: a loop thread lets go of its connections only once every one has shut down.
-        for connection in connections { connection.requestShutdown() }
-        for connection in connections { await connection.shutdown() }
+        let hosted = self.hosted.withLock { list in
+            isShutDown.store(true, ordering: .relaxed)
+            return list
+        }
+        for connection in connections + hosted { connection.requestShutdown() }
+        for connection in connections + hosted { await connection.shutdown() }
     }
 
     /// A dedicated pub/sub connection using this client's configuration.
@@ -118,7 +132,11 @@ public final class RedisClient: Sendable {
     ///
     /// A caller running on a loop's thread (a task on `executor(for:)`) chooses among that loop's
     /// connections while one is ready: its command then never leaves the thread.
+    ///
+    /// A caller on the thread of a host that drives a hosted connection uses that one while it is
+    /// ready: its command is then written, answered and resumed without leaving the thread.
     func pickConnection() -> RedisConnection {
+        if let own = hostedConnectionOfCurrentThread() { return own }
         if loops.count == 1 { return pick(from: connections) }
         let current = UInt(pthread_self())
         for index in loops.indices where loops[index].threadID.load(ordering: .relaxed) == current {

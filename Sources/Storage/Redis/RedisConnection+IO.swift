@@ -115,12 +115,13 @@ extension RedisConnection {
     /// pool thread the pushes also reuse that thread's cached Dispatch continuations instead of a
     /// calloc each. A single caller is resumed here (no job to allocate).
     ///
-    /// Callers that submitted from this thread (tasks on the client's executor) are resumed here:
-    /// their next job comes straight back to this thread's queue, which is the point.
+    /// Callers marked `resumesDirectly` (tasks on the client's executor, or preferring another task
+    /// executor such as an HTTP event loop) are resumed here: their next job goes straight to the
+    /// executor they prefer, so a pool thread in between would only add a hop (see `Waiter`).
     private func resume(_ all: inout [(Waiter, Outcome)]) {
         var elsewhere: [(Waiter, Outcome)] = []
         for (waiter, outcome) in all {
-            if waiter.onThread {
+            if waiter.resumesDirectly {
                 waiter.resume(returning: outcome)
             } else {
                 if elsewhere.isEmpty { elsewhere.reserveCapacity(all.count) }

@@ -23,9 +23,15 @@ extension RedisConnection {
         var publishedReady = false
         /// A lazy wait (see `prepareToSleep`) ran out without replies: wait normally next time.
         var lazyExpired = false
+        /// Counts closed sockets, so a driver that registers the socket elsewhere (`RedisHostedIO`)
+        /// knows a new socket that reuses the old one's number is not the registered one.
+        var generation = 0
 
         mutating func closeSocket() {
-            if fd >= 0 { close(fd) }
+            if fd >= 0 {
+                close(fd)
+                generation &+= 1
+            }
             fd = -1
             connecting = false
             resolving = nil
