@@ -23,7 +23,7 @@ let package = Package(
         // Event loops, HTTP/1.1 server, WebSocket codec, router.
         .target(name: "HTTP", dependencies: ["CEpoll", "Cryptography", "Logging", "Auth"]),
         // Redis and PostgreSQL clients, migrations runner.
-        .target(name: "Storage", dependencies: ["CHiredis", "CLibPQ", "CEpoll"]),
+        .target(name: "Storage", dependencies: ["CHiredis", "CLibPQ", "Logging", "CEpoll"]),
         // JWT verification and roles.
         .target(name: "Auth", dependencies: ["Cryptography", "Logging"]),
         // The domain: catalog, rate limits, budgets, batching, webhooks, rooms.

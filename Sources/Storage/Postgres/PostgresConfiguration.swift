@@ -1,3 +1,5 @@
+import Logging
+
 /// Everything needed to open and pool PostgreSQL sessions, parsed once from a URL at start-up.
 public struct PostgresConfiguration: Sendable, Hashable {
     /// libpq `sslmode` values; `prefer` is libpq's own default.
@@ -107,13 +109,7 @@ public struct PostgresConfiguration: Sendable, Hashable {
         return options
     }
 
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
+    static func milliseconds(_ duration: Duration) -> Int64 { duration.wholeMilliseconds }
 
-    static func wholeSeconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return attoseconds > 0 ? seconds + 1 : seconds
-    }
+    static func wholeSeconds(_ duration: Duration) -> Int64 { duration.secondsRoundedUp }
 }

@@ -1,3 +1,4 @@
+import Logging
 import Foundation
 
 /// Reconnect delays: exponential growth with full jitter, so many nodes do not reconnect in lockstep.
@@ -31,7 +32,6 @@ public struct RedisBackoff: Sendable, Hashable {
     }
 
     static func seconds(_ duration: Duration) -> Double {
-        let parts = duration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+        duration.fractionalSeconds
     }
 }

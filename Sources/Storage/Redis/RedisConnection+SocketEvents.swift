@@ -1,3 +1,4 @@
+import Logging
 import Glibc
 
 /// What the loop thread does for this connection when poll() reports the socket or the wake pipe: finish a
@@ -105,8 +106,6 @@ extension RedisConnection {
         guard let deadline else { return 1000 }
         let remaining = deadline - .now
         if remaining <= .zero { return 0 }
-        let parts = remaining.components
-        let milliseconds = parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000 + 1
-        return Int32(min(milliseconds, 1000))
+        return Int32(min(remaining.millisecondsRoundedUp, 1000))
     }
 }
