@@ -8,20 +8,24 @@ func withDeadline<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable 
     let race = DeadlineRace<T>()
     return await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
         race.waiting.withLock { $0 = continuation }
+        let timer = Task {
+            // Cancelled when the body answers first: the sleep ends early and finishes nothing.
+            do { try await Task.sleep(for: timeout) } catch { return }
+            if race.finish(nil) { race.onTimeout.withLock { $0 }?.cancel() }
+        }
         let work = Task {
             let value = await body()
-            race.finish(value)
+            if race.finish(value) { timer.cancel() }
         }
-        Task {
-            try? await Task.sleep(for: timeout)
-            if race.finish(nil) { work.cancel() }
-        }
+        race.onTimeout.withLock { $0 = work }
     }
 }
 
 /// The one continuation both the body and the timer race to resume; whoever comes first wins.
 private final class DeadlineRace<T: Sendable>: Sendable {
     let waiting = Mutex<CheckedContinuation<T?, Never>?>(nil)
+    /// The body's task, cancelled if the timer wins.
+    let onTimeout = Mutex<Task<Void, Never>?>(nil)
 
     /// Resumes the caller with `value` unless someone already did; true if this call did.
     @discardableResult

@@ -57,6 +57,7 @@ final class DutyRunner: Sendable {
     private static func run(_ duty: Duty, failures: FailureLog, logger: Logger, metrics: MetricsRegistry) async {
         var backoff = Backoff()
         while !Task.isCancelled {
+            let started = ContinuousClock.now
             do {
                 try await duty.body()
                 failures.succeeded()
@@ -68,6 +69,8 @@ final class DutyRunner: Sendable {
                     await sleep(interval)
                 case .continuous:
                     guard !Task.isCancelled else { return }
+                    // A loop that ran a good while before ending is not failing fast: start over.
+                    if ContinuousClock.now - started > Backoff.cap { backoff.reset() }
                     metrics.increment(restarts, [("duty", duty.name)])
                     logger.warning("duty ended early; restarting", ["duty": .string(duty.name)])
                     await sleep(backoff.next())
@@ -78,6 +81,7 @@ final class DutyRunner: Sendable {
                 switch duty.schedule {
                 case .periodic(let interval): await sleep(interval)
                 case .continuous, .untilDone:
+                    if ContinuousClock.now - started > Backoff.cap { backoff.reset() }
                     if case .continuous = duty.schedule { metrics.increment(restarts, [("duty", duty.name)]) }
                     await sleep(backoff.next())
                 }
