@@ -18,6 +18,9 @@ public struct KeySpace: Sendable, Hashable {
     /// Keys of one room: history stream and fan-out channel share the `{room:<name>}` tag.
     public func room(_ name: String) -> RoomKeys { RoomKeys(space: self, tag: "room:" + name) }
 
+    /// Keys of one external service (`{svc:<name>}`): its rate-limit logs and counters.
+    public func service(_ name: String) -> ServiceKeys { ServiceKeys(space: self, tag: "svc:" + name) }
+
     /// Keys of one node: its realtime report and its readiness probe channel.
     public func node(_ id: String) -> NodeKeys { NodeKeys(space: self, tag: "node:" + id) }
 
@@ -43,6 +46,17 @@ public struct RoomKeys: Sendable, Hashable {
     public var history: String { space.key(tag, "history") }
     /// Pub/sub channel every node subscribed to the room listens on.
     public var channel: String { space.key(tag, "events") }
+}
+
+/// `{svc:<name>}`: one service's shared state. Every multi-key script of a service takes only these.
+public struct ServiceKeys: Sendable, Hashable {
+    let space: KeySpace
+    let tag: String
+    /// Sorted set per rate-limit tier: one entry per admitted call (score: Redis time in ms, member:
+    /// `<seq>:<units>`), trimmed to the tier's window, so at most `limit` entries.
+    public func rateLimitLog(_ tier: String) -> String { space.key(tag, "rl:" + tier) }
+    /// Hash: units in each tier's window (`used:<tier>`) and the entry sequence (`seq`).
+    public var rateLimitState: String { space.key(tag, "rl:state") }
 }
 
 /// `{node:<id>}`: what one node publishes about itself.

@@ -1,0 +1,38 @@
+/// The answer of one rate-limit decision, as the script computed it at cluster time `atMs`.
+public struct RateLimitDecision: Sendable, Hashable {
+    /// One tier's state after the decision.
+    public struct TierState: Sendable, Hashable {
+        public var tier: RateLimitTier
+        /// Units in the window after this decision.
+        public var used: Int
+        /// Until the oldest entry of the window leaves it (0: the window is empty).
+        public var resetMs: Int64
+        public var remaining: Int { max(0, tier.limit - used) }
+    }
+
+    /// True when the call may go ahead (always, in shadow mode).
+    public var allowed: Bool
+    /// The first tier that refused (in shadow mode: that would have refused), nil if none.
+    public var deniedBy: String?
+    /// When retrying can succeed (unless someone else takes the room first); nil when allowed, and
+    /// nil with `deniedBy` set when the units exceed the tier's limit (never).
+    public var retryAfterMs: Int64?
+    public var atMs: Int64
+    public var tiers: [TierState]
+    public var mode: RateLimitMode
+
+    /// Reads the script's flat reply (see `RateLimitAcquire.lua`); nil if it has another shape.
+    init?(reply: [Int64], policy: RateLimitPolicy) {
+        guard reply.count == 4 + 2 * policy.tiers.count else { return nil }
+        let deniedIndex = Int(reply[1])
+        guard deniedIndex >= 0, deniedIndex <= policy.tiers.count else { return nil }
+        allowed = reply[0] == 1
+        deniedBy = deniedIndex == 0 ? nil : policy.tiers[deniedIndex - 1].name
+        retryAfterMs = deniedIndex == 0 || reply[2] < 0 ? nil : reply[2]
+        atMs = reply[3]
+        tiers = policy.tiers.enumerated().map { index, tier in
+            TierState(tier: tier, used: Int(reply[4 + 2 * index]), resetMs: max(0, reply[5 + 2 * index]))
+        }
+        mode = policy.mode
+    }
+}

@@ -1,0 +1,91 @@
+-- Decides one call against every rate-limit tier of a service at once: either every tier takes the
+-- call's units or none does. A sliding log per tier (not a fixed window: those admit twice the
+-- limit across a window edge): an entry per admitted call, trimmed to the window, and a running sum
+-- of its units, so a decision reads only what expired since the last one. Time is Redis TIME, the
+-- one clock of the cluster.
+--
+-- KEYS[1]      = <prefix>:{svc:<name>}:rl:state     hash: used:<i> (units in tier i's window), seq
+-- KEYS[1 + i]  = <prefix>:{svc:<name>}:rl:<tier i>  sorted set: score = admitted at (ms), member = "<seq>:<units>"
+-- ARGV[1] = units (>= 1), ARGV[2] = consume (1: take the units if allowed, 0: only answer),
+-- ARGV[3] = mode ("enforce", or "shadow": decide and count, never deny), ARGV[4] = number of tiers n,
+-- then per tier i: ARGV[3 + 2i] = limit, ARGV[4 + 2i] = window in ms
+-- Returns a flat list (hiredis 0.14 nests replies at most 7 deep):
+--   {allowed (0/1), denied tier index (0: none), retryAfterMs (-1: never, the units exceed the limit),
+--    now (ms), then per tier: used, resetMs}
+-- In shadow mode a call the limit would refuse is answered allowed (with its denied tier index) but
+-- not logged, so the logs hold what enforcement would have admitted and stay bounded by the limit.
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local units = tonumber(ARGV[1])
+local consume = ARGV[2] == '1'
+local shadow = ARGV[3] == 'shadow'
+local n = tonumber(ARGV[4])
+local state = KEYS[1]
+
+local used = {}
+local denied = 0
+local retry = 0
+for i = 1, n do
+    local log = KEYS[1 + i]
+    local limit = tonumber(ARGV[3 + 2 * i])
+    local window = tonumber(ARGV[4 + 2 * i])
+    local field = 'used:' .. i
+    local current = tonumber(redis.call('HGET', state, field) or '0')
+    local expired = redis.call('ZRANGEBYSCORE', log, '-inf', now - window)
+    if #expired > 0 then
+        for _, member in ipairs(expired) do
+            current = current - tonumber(string.match(member, ':(%d+)$'))
+        end
+        redis.call('ZREMRANGEBYSCORE', log, '-inf', now - window)
+    end
+    -- The counter and the log expire separately: an empty log means nothing is in the window.
+    if current < 0 or redis.call('ZCARD', log) == 0 then current = 0 end
+    redis.call('HSET', state, field, current)
+    used[i] = current
+    if denied == 0 and current + units > limit then
+        denied = i
+        if units > limit then
+            retry = -1
+        else
+            -- The earliest moment enough of the oldest entries have left the window.
+            local needed = current + units - limit
+            local entries = redis.call('ZRANGE', log, 0, -1, 'WITHSCORES')
+            local freed = 0
+            for j = 1, #entries, 2 do
+                freed = freed + tonumber(string.match(entries[j], ':(%d+)$'))
+                if freed >= needed then
+                    retry = tonumber(entries[j + 1]) + window - now
+                    break
+                end
+            end
+            if retry < 1 then retry = 1 end
+        end
+    end
+end
+
+local allowed = denied == 0 or shadow
+if consume and denied == 0 then
+    local seq = redis.call('HINCRBY', state, 'seq', 1)
+    local member = seq .. ':' .. units
+    local longest = 0
+    for i = 1, n do
+        local window = tonumber(ARGV[4 + 2 * i])
+        redis.call('ZADD', KEYS[1 + i], now, member)
+        redis.call('PEXPIRE', KEYS[1 + i], window)
+        used[i] = used[i] + units
+        redis.call('HSET', state, 'used:' .. i, used[i])
+        if window > longest then longest = window end
+    end
+    redis.call('PEXPIRE', state, longest)
+end
+
+local out = {allowed and 1 or 0, denied, retry, now}
+for i = 1, n do
+    local window = tonumber(ARGV[4 + 2 * i])
+    local oldest = redis.call('ZRANGE', KEYS[1 + i], 0, 0, 'WITHSCORES')
+    local reset = 0
+    if #oldest == 2 then reset = tonumber(oldest[2]) + window - now end
+    out[#out + 1] = used[i]
+    out[#out + 1] = reset
+end
+return out
