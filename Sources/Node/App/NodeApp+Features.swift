@@ -12,6 +12,7 @@ extension NodeApp {
             MigrationsFeature(services),
             realtime,
             StatusFeature(services, announcements: realtime.hub),
+            RateLimitFeature(services),
             DashboardFeature(),
         ]
         let readiness = Readiness(nodeID: services.configuration.nodeID,
