@@ -20,6 +20,9 @@
 #        [ROUNDS=3] [LOGS=on|off] [COORDINATOR_BIN=path] scripts/bench-http.sh status [duration=5s] [connections=32]
 #                   (an authenticated Redis-backed route, GET /api/v1/external-services/status, beside
 #                   /healthz on the same node and redis-benchmark on the same Redis: see below)
+#        [ROUNDS=3] [LOGS=on|off] [COORDINATOR_BIN=path] scripts/bench-http.sh limits [duration=5s] [connections=32]
+#                   (POST /api/v1/external-services/check-rate-limit the same way, beside redis-benchmark
+#                   EVALSHA of RateLimitAcquire.lua with the same keys and arguments; scripts/bench-limits.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/lib/common.sh"
@@ -92,7 +95,10 @@ fi
 mode=node
 if [ "${1:-}" = "httpbench" ]; then mode=httpbench; shift; fi
 if [ "${1:-}" = "status" ]; then mode=status; shift; fi
-if [ "$mode" = status ]; then
+if [ "${1:-}" = "limits" ]; then mode=limits; shift; fi
+# Both Redis-backed modes measure a route beside /healthz and redis-benchmark of its own command.
+redis_mode=""; [ "$mode" = status ] || [ "$mode" = limits ] && redis_mode=1
+if [ -n "$redis_mode" ]; then
     duration=${1:-5s}
     connections=${2:-32}
     LOGS=${LOGS:-on}; [ "$LOGS" = both ] && LOGS=on
@@ -104,7 +110,7 @@ rounds=${ROUNDS:-3}
 logs=${LOGS:-both}
 case "$logs" in both|on|off) ;; *) die "LOGS must be both, on or off" ;; esac
 # The load generators (and nginx, the reference of the other modes) come from Debian.
-if [ "$mode" = status ]; then ensure_packages wrk redis-tools; else ensure_packages wrk nginx; fi
+if [ -n "$redis_mode" ]; then ensure_packages wrk redis-tools; else ensure_packages wrk nginx; fi
 nginx_port=18181          # nginx without access log
 nginx_logged_port=18183   # nginx with a JSON access log line per request
 nginx_log_options=""
@@ -192,6 +198,7 @@ compare() {
         p99_value=$(echo "$out" | awk '$1 == "99%" {print $2}')
         requests=$(echo "$out" | awk '/requests in/ {print $1}')
         cpu=$(awk -v t=$((after - before)) -v n="$requests" 'BEGIN { printf "%.1f", t * 10000 / n }')
+        p99_value=${p99_value:-?}
         printf 'round %d %-6s %12s req/s   p99 %-9s server cpu %5s us/req   load %s\n' "$round" "$1" "$rps_value" \
             "$p99_value" "$cpu" "$(cut -d' ' -f1 /proc/loadavg)"
         echo "$out" | grep -E "Non-2xx|Socket errors" || true
@@ -259,7 +266,7 @@ start_node() {
     ours_pid=$!
     wait_http "http://127.0.0.1:$node_port/readyz" 60 || { tail -5 "$work/node.log" >&2; die "the node never became ready"; }
     body=$(curl -fsS "http://127.0.0.1:$node_port/healthz")
-    if [ "$mode" != status ]; then   # the status mode compares with redis-benchmark, not nginx
+    if [ -z "$redis_mode" ]; then   # the Redis-backed modes compare with redis-benchmark, not nginx
         [ -n "$nginx_started" ] || nginx_start "$body"
         [ "$(curl -fsS "http://127.0.0.1:$nginx_port/healthz")" = "$body" ] || die "nginx answered another body"
     fi
@@ -270,7 +277,8 @@ start_node() {
 # request_lines FILE: access log lines in FILE (a check that logging is really on or off).
 request_lines() { grep -c '"msg":"request"' "$1" || true; }
 
-if [ "$mode" = status ]; then
+if [ -n "$redis_mode" ]; then
+    if [ "$mode" = status ]; then
     # An authenticated route that reads Redis, GET /api/v1/external-services/status (a user token, the
     # live nodes from Redis heartbeats, the catalog), beside GET /healthz on the same node and
     # redis-benchmark on the node's own Redis, all at the same concurrency (wrk -t2 -cN; redis-benchmark
@@ -309,6 +317,33 @@ if [ "$mode" = status ]; then
         redis-cli -p "$redis_port" PEXPIRE "$members" 3600000 >/dev/null
     fi
     reference=(EVALSHA "$sha" 1 "$members" 3600000)
+    route_args=(-H "Authorization: Bearer $token")
+    else
+    # POST /api/v1/external-services/check-rate-limit for stripe (burst 100/s, sustained 1000/min),
+    # one unit, consuming: under saturation nearly every call is a denial with its retryAfterMs
+    # computed, as is the reference, which runs the very script the node runs (the file it embeds)
+    # on the same keys with the same arguments, so both sides do the same Redis work.
+    start_node "$logs"
+    token=$(env -i PATH="$PATH" COORD_JWT_SECRET="$jwt_secret" "$coordinator" token \
+        --sub bench --role user --ttl 1h) || die "coordinator token failed"
+    route="/api/v1/external-services/check-rate-limit"
+    limits_body='{"service":"stripe","units":1}'
+    cat > "$work/check.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '$limits_body'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+LUA
+    reply=$(curl -fsS -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+        -d "$limits_body" "http://127.0.0.1:$node_port$route") || die "the route refused the bench request"
+    echo "$reply" | grep -q '"tiers"' || die "unexpected answer: $reply"
+    script_file="$root/Sources/Coordination/Scripts/RateLimit/RateLimitAcquire.lua"
+    sha=$(sha1sum "$script_file" | cut -d' ' -f1)
+    [ "$(redis-cli -p "$redis_port" SCRIPT EXISTS "$sha")" = 1 ] || die "the node did not run $script_file (sha $sha)"
+    reference=(EVALSHA "$sha" 3 'coord:{svc:stripe}:rl:state' 'coord:{svc:stripe}:rl:burst'
+        'coord:{svc:stripe}:rl:sustained' 1 1 enforce 2 100 1000 1000 60000)
+    route_args=(-s "$work/check.lua")
+    fi
     seconds=${duration%s}
     # redis-benchmark -q prints progress lines ending in \r, then "NAME: N requests per second, ...".
     rb_rps() { tr '\r' '\n' | awk -F': ' '/requests per second/ { split($2, a, " "); print a[1] }' | tail -1; }
@@ -316,14 +351,14 @@ if [ "$mode" = status ]; then
     wrk_run() { wrk -t2 -c"$connections" -d"$1" --latency "${@:3}" "http://127.0.0.1:$node_port$2"; }
     # Warm-up; the reference's request count is sized from its warm-up to last about $duration.
     wrk_run 2s /healthz >/dev/null
-    wrk_run 2s "$route" -H "Authorization: Bearer $token" >/dev/null
+    wrk_run 2s "$route" "${route_args[@]}" >/dev/null
     rb_requests=$(awk -v r="$(rb_run 50000)" -v s="$seconds" 'BEGIN { n = int(r * s); print (n < 50000 ? 50000 : n) }')
     truncate_logs "$work/node.log"
-    echo "== status: wrk -t2 -c$connections -d$duration (access log $logs), GET /healthz and GET $route" \
+    echo "== $mode: wrk -t2 -c$connections -d$duration (access log $logs), GET /healthz and $route" \
         "(user token), redis-benchmark -c $connections -n $rb_requests ${reference[*]}, $rounds rounds"
-    all_health="" all_route="" all_ref="" cpu_health="" cpu_route=""
+    all_health="" all_route="" all_ref="" cpu_health="" cpu_route="" p99_route=""
     one_wrk() {   # one_wrk NAME PATH [wrk args]: prints a line, sets rps_value and cpu
-        local name=$1 path=$2 out before after requests p99_value
+        local name=$1 path=$2 out before after requests
         shift 2
         before=$(cpu_ticks "$ours_pid")
         out=$(wrk_run "$duration" "$path" "$@")
@@ -332,6 +367,7 @@ if [ "$mode" = status ]; then
         p99_value=$(echo "$out" | awk '$1 == "99%" {print $2}')
         requests=$(echo "$out" | awk '/requests in/ {print $1}')
         cpu=$(awk -v t=$((after - before)) -v n="$requests" 'BEGIN { printf "%.1f", t * 10000 / n }')
+        p99_value=${p99_value:-?}
         printf 'round %d %-14s %12s req/s   p99 %-9s node cpu %5s us/req   load %s\n' "$round" "$name" "$rps_value" \
             "$p99_value" "$cpu" "$(cut -d' ' -f1 /proc/loadavg)"
         echo "$out" | grep -E "Non-2xx|Socket errors" && die "errors during the run" || true
@@ -339,8 +375,8 @@ if [ "$mode" = status ]; then
     }
     one_health() { one_wrk healthz /healthz; all_health="$all_health $rps_value"; cpu_health="$cpu_health $cpu"; }
     one_route() {
-        one_wrk status "$route" -H "Authorization: Bearer $token"
-        all_route="$all_route $rps_value"; cpu_route="$cpu_route $cpu"
+        one_wrk "$mode" "$route" "${route_args[@]}"
+        all_route="$all_route $rps_value"; cpu_route="$cpu_route $cpu"; p99_route="$p99_route $p99_value"
     }
     one_ref() {
         local value
@@ -355,13 +391,14 @@ if [ "$mode" = status ]; then
     health_median=$(echo "$all_health" | median); route_median=$(echo "$all_route" | median)
     ref_median=$(echo "$all_ref" | median)
     printf '%-16s best %12s   median %12s req/s\n' healthz "$(echo "$all_health" | best)" "$health_median" \
-        status "$(echo "$all_route" | best)" "$route_median" redis-benchmark "$(echo "$all_ref" | best)" "$ref_median"
-    echo "ratio status/healthz (same node): median $(ratio "$route_median" "$health_median")," \
+        "$mode" "$(echo "$all_route" | best)" "$route_median" redis-benchmark "$(echo "$all_ref" | best)" "$ref_median"
+    echo "ratio $mode/healthz (same node): median $(ratio "$route_median" "$health_median")," \
         "best-of $(ratio "$(echo "$all_route" | best)" "$(echo "$all_health" | best)")"
-    echo "ratio status/redis-benchmark: median $(ratio "$route_median" "$ref_median")," \
+    echo "ratio $mode/redis-benchmark: median $(ratio "$route_median" "$ref_median")," \
         "best-of $(ratio "$(echo "$all_route" | best)" "$(echo "$all_ref" | best)")" \
         "(load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
-    echo "node cpu per request, median: healthz $(echo "$cpu_health" | median) us, status $(echo "$cpu_route" | median) us"
+    echo "node cpu per request, median: healthz $(echo "$cpu_health" | median) us, $mode $(echo "$cpu_route" | median) us"
+    [ -n "$p99_route" ] && echo "$mode p99 per round (wrk):$p99_route"
     stop_ours
     exit 0
 fi

@@ -52,6 +52,9 @@ public enum JSONValue: Codable, Sendable, Hashable {
         return object
     }
 
+    /// Any JSON value from UTF-8 bytes (strict, one pass), or nil if they are not exactly one.
+    public static func parse(_ bytes: [UInt8]) -> JSONValue? { JSONValueParser.parse(bytes) }
+
     /// The value as a number of any kind (integers and fractions alike), or nil.
     public var doubleValue: Double? {
         switch self {

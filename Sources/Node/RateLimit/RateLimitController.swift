@@ -10,40 +10,32 @@ struct RateLimitController: Sendable {
 
     static let decisions = "coordinator_rate_limit_decisions_total"
 
-    /// POST /check-rate-limit body.
-    struct CheckRequest: Decodable {
-        var service: String
-        var units: Int?
-        var consume: Bool?
-        var priority: Priority?
-        var costMicros: Int64?
-    }
-
     /// The contract's priorities (budgets use them to decide who passes near a limit).
-    enum Priority: String, Decodable {
-        case low, medium, high, critical
-    }
+    static let priorities: Set<String> = ["low", "medium", "high", "critical"]
 
     /// Largest `units` one call may weigh (no tier has a higher limit by default; a bound on input).
     static let maxUnits = 1_000_000
 
     func check(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         try context.require(.user)
-        let body = try request.decodeJSON(CheckRequest.self)
-        let policy = try policy(for: body.service, field: "service")
-        let units = body.units ?? 1
-        guard (1...Self.maxUnits).contains(units) else {
+        let body = try JSONFields(request)
+        let policy = try policy(for: try body.requiredString("service"), field: "service")
+        let units = try body.integer("units") ?? 1
+        guard (1...Int64(Self.maxUnits)).contains(units) else {
             throw HTTPError.badRequest("units must be 1 to \(Self.maxUnits).", code: "invalid_field", field: "units")
         }
-        if body.costMicros != nil {
+        if let priority = try body.string("priority"), !Self.priorities.contains(priority) {
+            throw HTTPError.badRequest("priority must be low, medium, high or critical.", code: "invalid_field", field: "priority")
+        }
+        if try body.integer("costMicros") != nil {
             // Budget reservations come with the budgets of the cost-protection work; accepting the
             // field and ignoring it would let a caller believe its cost was reserved.
             throw HTTPError.badRequest("costMicros is not supported yet: budgets are not enforced by this version.",
                                        code: "not_supported", field: "costMicros")
         }
-        let decision = try await store.decide(policy, units: units, consume: body.consume ?? true)
+        let decision = try await store.decide(policy, units: Int(units), consume: try body.bool("consume") ?? true)
         record(decision, service: policy.service)
-        return try HTTPResponse.json(CheckResponse(decision, service: policy.service))
+        return HTTPResponse.json(encoded: RateLimitJSON.check(decision, service: policy.service))
     }
 
     func show(_ context: RequestContext) async throws -> HTTPResponse {

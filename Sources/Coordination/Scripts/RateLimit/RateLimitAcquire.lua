@@ -47,9 +47,11 @@ for i = 1, n do
         if units > limit then
             retry = -1
         else
-            -- The earliest moment enough of the oldest entries have left the window.
+            -- The earliest moment enough of the oldest entries have left the window. Each entry
+            -- holds at least one unit, so the oldest `needed` entries are always enough: the
+            -- denial reads O(units), not the whole window.
             local needed = current + units - limit
-            local entries = redis.call('ZRANGE', log, 0, -1, 'WITHSCORES')
+            local entries = redis.call('ZRANGE', log, 0, needed - 1, 'WITHSCORES')
             local freed = 0
             for j = 1, #entries, 2 do
                 freed = freed + tonumber(string.match(entries[j], ':(%d+)$'))
