@@ -57,6 +57,9 @@ public struct ServiceKeys: Sendable, Hashable {
     public func rateLimitLog(_ tier: String) -> String { space.key(tag, "rl:" + tier) }
     /// Hash: units in each tier's window (`used:<tier>`) and the entry sequence (`seq`).
     public var rateLimitState: String { space.key(tag, "rl:state") }
+    /// Hash: limits set at run time for the whole cluster (`limit:<i>` per tier, `mode`); absent
+    /// fields mean the catalog's defaults. PostgreSQL (`service_limits`) holds the durable copy.
+    public var limits: String { space.key(tag, "limits") }
 }
 
 /// `{node:<id>}`: what one node publishes about itself.

@@ -21,18 +21,22 @@ public struct RateLimitDecision: Sendable, Hashable {
     public var tiers: [TierState]
     public var mode: RateLimitMode
 
-    /// Reads the script's flat reply (see `RateLimitAcquire.lua`); nil if it has another shape.
+    /// Reads the script's flat reply (the mode and limits are those in force, which an admin may have
+    /// changed from the policy's defaults) (see `RateLimitAcquire.lua`); nil if it has another shape.
     init?(reply: [Int64], policy: RateLimitPolicy) {
-        guard reply.count == 4 + 2 * policy.tiers.count else { return nil }
+        guard reply.count == 5 + 3 * policy.tiers.count else { return nil }
         let deniedIndex = Int(reply[1])
         guard deniedIndex >= 0, deniedIndex <= policy.tiers.count else { return nil }
         allowed = reply[0] == 1
         deniedBy = deniedIndex == 0 ? nil : policy.tiers[deniedIndex - 1].name
         retryAfterMs = deniedIndex == 0 || reply[2] < 0 ? nil : reply[2]
         atMs = reply[3]
+        mode = reply[4] == 1 ? .shadow : .enforce
         tiers = policy.tiers.enumerated().map { index, tier in
-            TierState(tier: tier, used: Int(reply[4 + 2 * index]), resetMs: max(0, reply[5 + 2 * index]))
+            // The limit in force (an admin's override, or the default the policy carried).
+            var current = tier
+            current.limit = Int(reply[7 + 3 * index])
+            return TierState(tier: current, used: Int(reply[5 + 3 * index]), resetMs: max(0, reply[6 + 3 * index]))
         }
-        mode = policy.mode
     }
 }

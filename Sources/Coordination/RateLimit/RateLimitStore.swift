@@ -28,7 +28,8 @@ public struct RateLimitStore: Sendable {
         }
         let reply: RedisReply
         do {
-            reply = try await redis.run(Self.script, keys: [serviceKeys.rateLimitState] + policy.tiers.map { serviceKeys.rateLimitLog($0.name) },
+            reply = try await redis.run(Self.script, keys: [serviceKeys.rateLimitState] + policy.tiers.map { serviceKeys.rateLimitLog($0.name) }
+                                            + [serviceKeys.limits],
                                         args: args)
         } catch {
             throw CoordinationError(redis: error, operation: "rate limit \(policy.service)")

@@ -41,3 +41,21 @@ public struct RateLimitPolicy: Sendable, Hashable {
     /// The smallest limit: more units than this can never be admitted.
     public var smallestLimit: Int { tiers.map(\.limit).min() ?? 0 }
 }
+
+/// Limits an admin set for the whole cluster (`PUT /:service/limits`); nil fields keep the catalog's.
+public struct ServiceLimits: Sendable, Hashable, Codable {
+    public var burstPerSecond: Int
+    public var sustainedPerMinute: Int
+    public var mode: RateLimitMode
+
+    public init(burstPerSecond: Int, sustainedPerMinute: Int, mode: RateLimitMode) {
+        self.burstPerSecond = burstPerSecond
+        self.sustainedPerMinute = sustainedPerMinute
+        self.mode = mode
+    }
+
+    /// The catalog's defaults.
+    public init(_ definition: ServiceDefinition) {
+        self.init(burstPerSecond: definition.burstPerSecond, sustainedPerMinute: definition.sustainedPerMinute, mode: .enforce)
+    }
+}

@@ -6,28 +6,36 @@
 --
 -- KEYS[1]      = <prefix>:{svc:<name>}:rl:state     hash: used:<i> (units in tier i's window), seq
 -- KEYS[1 + i]  = <prefix>:{svc:<name>}:rl:<tier i>  sorted set: score = admitted at (ms), member = "<seq>:<units>"
+-- KEYS[2 + n]  = <prefix>:{svc:<name>}:limits        hash set by PUT /limits: limit:<i>, mode (overrides)
 -- ARGV[1] = units (>= 1), ARGV[2] = consume (1: take the units if allowed, 0: only answer),
--- ARGV[3] = mode ("enforce", or "shadow": decide and count, never deny), ARGV[4] = number of tiers n,
--- then per tier i: ARGV[3 + 2i] = limit, ARGV[4 + 2i] = window in ms
+-- ARGV[3] = default mode ("enforce", or "shadow": decide and count, never deny), ARGV[4] = number of
+-- tiers n, then per tier i: ARGV[3 + 2i] = default limit, ARGV[4 + 2i] = window in ms
 -- Returns a flat list (hiredis 0.14 nests replies at most 7 deep):
 --   {allowed (0/1), denied tier index (0: none), retryAfterMs (-1: never, the units exceed the limit),
---    now (ms), then per tier: used, resetMs}
+--    now (ms), shadow (0/1), then per tier: used, resetMs, limit}
 -- In shadow mode a call the limit would refuse is answered allowed (with its denied tier index) but
 -- not logged, so the logs hold what enforcement would have admitted and stay bounded by the limit.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local units = tonumber(ARGV[1])
 local consume = ARGV[2] == '1'
-local shadow = ARGV[3] == 'shadow'
 local n = tonumber(ARGV[4])
 local state = KEYS[1]
+-- The cluster's current limits: what an admin set (read in the same atomic step), else the defaults.
+local overrides = KEYS[2 + n]
+local mode = redis.call('HGET', overrides, 'mode') or ARGV[3]
+local shadow = mode == 'shadow'
+local limits = {}
+for i = 1, n do
+    limits[i] = tonumber(redis.call('HGET', overrides, 'limit:' .. i) or ARGV[3 + 2 * i])
+end
 
 local used = {}
 local denied = 0
 local retry = 0
 for i = 1, n do
     local log = KEYS[1 + i]
-    local limit = tonumber(ARGV[3 + 2 * i])
+    local limit = limits[i]
     local window = tonumber(ARGV[4 + 2 * i])
     local field = 'used:' .. i
     local current = tonumber(redis.call('HGET', state, field) or '0')
@@ -81,7 +89,7 @@ if consume and denied == 0 then
     redis.call('PEXPIRE', state, longest)
 end
 
-local out = {allowed and 1 or 0, denied, retry, now}
+local out = {allowed and 1 or 0, denied, retry, now, shadow and 1 or 0}
 for i = 1, n do
     local window = tonumber(ARGV[4 + 2 * i])
     local oldest = redis.call('ZRANGE', KEYS[1 + i], 0, 0, 'WITHSCORES')
@@ -89,5 +97,6 @@ for i = 1, n do
     if #oldest == 2 then reset = tonumber(oldest[2]) + window - now end
     out[#out + 1] = used[i]
     out[#out + 1] = reset
+    out[#out + 1] = limits[i]
 end
 return out
