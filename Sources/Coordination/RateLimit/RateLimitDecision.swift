@@ -7,6 +7,8 @@ public struct RateLimitDecision: Sendable, Hashable {
         public var used: Int
         /// Until the oldest entry of the window leaves it (0: the window is empty).
         public var resetMs: Int64
+        /// The alert this decision raised for the tier (once per transition, cluster-wide), if any.
+        public var alert: RateLimitAlert?
         public var remaining: Int { max(0, tier.limit - used) }
     }
 
@@ -24,7 +26,7 @@ public struct RateLimitDecision: Sendable, Hashable {
     /// Reads the script's flat reply (the mode and limits are those in force, which an admin may have
     /// changed from the policy's defaults) (see `RateLimitAcquire.lua`); nil if it has another shape.
     init?(reply: [Int64], policy: RateLimitPolicy) {
-        guard reply.count == 5 + 3 * policy.tiers.count else { return nil }
+        guard reply.count == 5 + 4 * policy.tiers.count else { return nil }
         let deniedIndex = Int(reply[1])
         guard deniedIndex >= 0, deniedIndex <= policy.tiers.count else { return nil }
         allowed = reply[0] == 1
@@ -35,8 +37,28 @@ public struct RateLimitDecision: Sendable, Hashable {
         tiers = policy.tiers.enumerated().map { index, tier in
             // The limit in force (an admin's override, or the default the policy carried).
             var current = tier
-            current.limit = Int(reply[7 + 3 * index])
-            return TierState(tier: current, used: Int(reply[5 + 3 * index]), resetMs: max(0, reply[6 + 3 * index]))
+            current.limit = Int(reply[7 + 4 * index])
+            return TierState(tier: current, used: Int(reply[5 + 4 * index]), resetMs: max(0, reply[6 + 4 * index]),
+                             alert: RateLimitAlert(code: reply[8 + 4 * index]))
+        }
+    }
+}
+
+/// A change of a tier's alert state, raised by exactly one decision in the cluster.
+public enum RateLimitAlert: String, Sendable, Hashable {
+    /// 80% of the tier's limit is in use.
+    case nearLimit = "near_limit"
+    /// The first denial.
+    case throttled
+    /// Back under 80% after `nearLimit` or `throttled`.
+    case recovered
+
+    init?(code: Int64) {
+        switch code {
+        case 1: self = .nearLimit
+        case 2: self = .throttled
+        case 3: self = .recovered
+        default: return nil
         }
     }
 }

@@ -12,7 +12,7 @@ extension NodeApp {
             MigrationsFeature(services),
             realtime,
             StatusFeature(services, announcements: realtime.hub),
-            RateLimitFeature(services),
+            RateLimitFeature(services, alerts: realtime.hub),
             DashboardFeature(),
         ]
         let readiness = Readiness(nodeID: services.configuration.nodeID,

@@ -7,6 +7,7 @@ struct RateLimitController: Sendable {
     let store: RateLimitStore
     let catalog: ServiceCatalog
     let metrics: MetricsRegistry
+    let alerts: RateLimitAlerts
 
     static let decisions = "coordinator_rate_limit_decisions_total"
 
@@ -35,6 +36,7 @@ struct RateLimitController: Sendable {
         }
         let decision = try await store.decide(policy, units: Int(units), consume: try body.bool("consume") ?? true)
         record(decision, service: policy.service)
+        await alerts.publish(decision, service: policy.service)
         return HTTPResponse.json(encoded: RateLimitJSON.check(decision, service: policy.service))
     }
 

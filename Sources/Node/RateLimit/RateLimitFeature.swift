@@ -16,13 +16,15 @@ struct RateLimitFeature: NodeFeature {
     let catalog: ServiceCatalog
     let metrics: MetricsRegistry
     let nodeID: String
+    let alerts: RateLimitAlerts
 
-    init(_ services: NodeServices) {
+    init(_ services: NodeServices, alerts room: RealtimeHub) {
         store = RateLimitStore(redis: services.redis, keys: services.keys)
         limits = ServiceLimitsStore(redis: services.redis, postgres: services.postgres, keys: services.keys)
         catalog = services.configuration.catalog
         metrics = services.metrics
         nodeID = services.configuration.nodeID
+        alerts = RateLimitAlerts(hub: room, failures: services.failureLog("rate_limit.alerts"))
     }
 
     var duties: [Duty] {
@@ -31,7 +33,7 @@ struct RateLimitFeature: NodeFeature {
     }
 
     func addRoutes(to routes: inout NodeRoutes) {
-        let controller = RateLimitController(store: store, catalog: catalog, metrics: metrics)
+        let controller = RateLimitController(store: store, catalog: catalog, metrics: metrics, alerts: alerts)
         routes.api.post("/external-services/check-rate-limit") { request, context in
             try await controller.check(request, context)
         }

@@ -116,3 +116,41 @@ import TestSupport
         for client in clients { await client.shutdown() }
     }
 }
+
+/// Alert transitions are raised by exactly one decision each, whichever client makes it.
+@Suite struct RateLimitAlertTests {
+    final class Seen: Sendable {
+        let alerts = Mutex<[RateLimitAlert]>([])
+    }
+
+    @Test func nearLimitThrottledRecoveredOncePerTransition() async throws {
+        let redis = try RateLimitStoreTests.redis()
+        let store = RateLimitStore(redis: redis)
+        let policy = RateLimitStoreTests.policy(burst: 5, sustained: 1_000)
+        var seen: [RateLimitAlert?] = []
+        for _ in 0..<7 { seen.append(try await store.decide(policy, units: 1, consume: true).tiers[0].alert) }
+        // 4 of 5 used is 80%: near_limit; the 6th call is the first denial; the 7th changes nothing.
+        #expect(seen == [nil, nil, nil, .nearLimit, nil, .throttled, nil])
+        try await Task.sleep(for: .milliseconds(1_050))
+        #expect(try await store.decide(policy, units: 1, consume: true).tiers[0].alert == .recovered)
+        await redis.shutdown()
+    }
+
+    @Test func concurrentClientsSeeEachTransitionOnce() async throws {
+        let clients = try (0..<3).map { _ in try RateLimitStoreTests.redis() }
+        let policy = RateLimitStoreTests.policy(burst: 5, sustained: 1_000)
+        let seen = Seen()
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<30 {
+                let store = RateLimitStore(redis: clients[index % 3])
+                group.addTask {
+                    if let alert = try? await store.decide(policy, units: 1, consume: true).tiers[0].alert {
+                        seen.alerts.withLock { $0.append(alert) }
+                    }
+                }
+            }
+        }
+        #expect(seen.alerts.withLock { $0 }.sorted { $0.rawValue < $1.rawValue } == [.nearLimit, .throttled])
+        for client in clients { await client.shutdown() }
+    }
+}

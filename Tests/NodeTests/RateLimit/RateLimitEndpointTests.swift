@@ -122,3 +122,31 @@ import TestSupport
         await cluster.stop()
     }
 }
+
+/// A throttled service reaches dashboards in the `rate_limit_alerts` room, once.
+@Suite struct RateLimitAlertRoomTests {
+    @Test func throttledAlertReachesTheRoomOnce() async throws {
+        let prefix = "rla\(UInt32.random(in: 0...UInt32.max))"
+        let node = try NodeProcess(environment: TestEnvironment.nodeEnvironment(id: "rla-\(prefix)", extra: ["COORD_KEY_PREFIX": prefix]))
+        let port = try await node.waitForPort()
+        let base = "http://127.0.0.1:\(port)"
+        let manager = try JWTSigner.hs256(secret: Array(TestEnvironment.jwtSecret.utf8))
+            .sign(JWTClaims(subject: "dash", role: .manager, expiresAt: Date().addingTimeInterval(300)))
+        let socket = try await RealtimeTestClient.connect(port: port, token: manager)
+        try await socket.send(#"{"type":"subscribe","room":"rate_limit_alerts"}"#)
+        _ = try await socket.next(type: "subscribed")
+        let token = try RateLimitEndpointTests.token()
+        // airtable: burst 5 per second. 4 calls: near_limit; 6 more: throttled once.
+        for _ in 0..<10 { _ = try await RateLimitEndpointTests.check(base, token, #"{"service":"airtable"}"#) }
+        let near = try await socket.next(type: "event")
+        #expect(near["event"] as? String == "rate_limit.near_limit")
+        let throttled = try await socket.next(type: "event")
+        #expect(throttled["event"] as? String == "rate_limit.throttled")
+        #expect(throttled["priority"] as? String == "high")
+        let data = throttled["data"] as? [String: Any]
+        #expect(data?["service"] as? String == "airtable")
+        #expect(data?["tier"] as? String == "burst")
+        socket.close()
+        await node.stop()
+    }
+}

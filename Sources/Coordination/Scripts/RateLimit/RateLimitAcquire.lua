@@ -12,7 +12,10 @@
 -- tiers n, then per tier i: ARGV[3 + 2i] = default limit, ARGV[4 + 2i] = window in ms
 -- Returns a flat list (hiredis 0.14 nests replies at most 7 deep):
 --   {allowed (0/1), denied tier index (0: none), retryAfterMs (-1: never, the units exceed the limit),
---    now (ms), shadow (0/1), then per tier: used, resetMs, limit}
+--    now (ms), shadow (0/1), then per tier: used, resetMs, limit, alert}
+-- `alert` is a transition of the tier's alert state (hash field alert:<i>: ok, near, throttled) made by
+-- this very call, so exactly one caller in the cluster sees each: 0 none, 1 near_limit (80% used),
+-- 2 throttled (first denial), 3 recovered (back under 80% after near_limit or throttled).
 -- In shadow mode a call the limit would refuse is answered allowed (with its denied tier index) but
 -- not logged, so the logs hold what enforcement would have admitted and stay bounded by the limit.
 local t = redis.call('TIME')
@@ -90,6 +93,22 @@ if consume and denied == 0 then
 end
 
 local out = {allowed and 1 or 0, denied, retry, now, shadow and 1 or 0}
+local alerts = {}
+for i = 1, n do
+    local field = 'alert:' .. i
+    local before = redis.call('HGET', state, field) or 'ok'
+    local after = 'ok'
+    if denied == i then after = 'throttled'
+    elseif used[i] * 5 >= limits[i] * 4 then after = (before == 'throttled') and 'throttled' or 'near' end
+    local alert = 0
+    if after ~= before then
+        if after == 'throttled' then alert = 2
+        elseif after == 'near' then alert = 1
+        else alert = 3 end
+        redis.call('HSET', state, field, after)
+    end
+    alerts[i] = alert
+end
 for i = 1, n do
     local window = tonumber(ARGV[4 + 2 * i])
     local oldest = redis.call('ZRANGE', KEYS[1 + i], 0, 0, 'WITHSCORES')
@@ -98,5 +117,6 @@ for i = 1, n do
     out[#out + 1] = used[i]
     out[#out + 1] = reset
     out[#out + 1] = limits[i]
+    out[#out + 1] = alerts[i]
 end
 return out
