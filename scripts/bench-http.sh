@@ -340,8 +340,10 @@ LUA
     script_file="$root/Sources/Coordination/Scripts/RateLimit/RateLimitAcquire.lua"
     sha=$(sha1sum "$script_file" | cut -d' ' -f1)
     [ "$(redis-cli -p "$redis_port" SCRIPT EXISTS "$sha")" = 1 ] || die "the node did not run $script_file (sha $sha)"
-    reference=(EVALSHA "$sha" 3 'coord:{svc:stripe}:rl:state' 'coord:{svc:stripe}:rl:burst'
-        'coord:{svc:stripe}:rl:sustained' 1 1 enforce 2 100 1000 1000 60000)
+    reference=(EVALSHA "$sha" 4 'coord:{svc:stripe}:rl:state' 'coord:{svc:stripe}:rl:burst'
+        'coord:{svc:stripe}:rl:sustained' 'coord:{svc:stripe}:limits' 1 1 enforce 2 100 1000 1000 60000)
+    [ "$(redis-cli -p "$redis_port" EVALSHA "${reference[@]:1}" | head -1)" -ge 0 ] 2>/dev/null \
+        || die "the reference command fails: $(redis-cli -p "$redis_port" EVALSHA "${reference[@]:1}" 2>&1 | head -1)"
     route_args=(-s "$work/check.lua")
     fi
     seconds=${duration%s}
