@@ -1,22 +1,11 @@
 import Dispatch
 import Synchronization
 import Testing
+import TestSupport
 @testable import Logging
 
 /// A sink that blocks (stderr piped to a stalled reader) must not block the code that logs.
 @Suite struct LogWriterTests {
-    /// A sink stuck until `release`, recording what it eventually writes.
-    final class StuckSink: Sendable {
-        let gate = DispatchSemaphore(value: 0)
-        let written = Mutex<[String]>([])
-        func write(_ line: String) {
-            gate.wait()
-            gate.signal()
-            written.withLock { $0.append(line) }
-        }
-        func release() { gate.signal() }
-    }
-
     @Test func blockedSinkDropsAndCountsInsteadOfBlocking() async throws {
         let sink = StuckSink()
         let writer = LogWriter(capacity: 8) { sink.write($0) }

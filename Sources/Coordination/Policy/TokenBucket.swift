@@ -38,7 +38,4 @@ public struct TokenBucket<Instant: InstantProtocol>: Sendable where Instant.Dura
         refusedInARow = 0
         return true
     }
-
-    /// Tokens available at the last update (for tests and metrics).
-    public var available: Double { tokens }
 }

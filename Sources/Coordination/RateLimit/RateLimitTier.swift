@@ -37,9 +37,6 @@ public struct RateLimitPolicy: Sendable, Hashable {
             RateLimitTier(name: "sustained", limit: definition.sustainedPerMinute, windowMs: 60_000),
         ], mode: mode)
     }
-
-    /// The smallest limit: more units than this can never be admitted.
-    public var smallestLimit: Int { tiers.map(\.limit).min() ?? 0 }
 }
 
 /// Limits an admin set for the whole cluster (`PUT /:service/limits`); nil fields keep the catalog's.

@@ -7,18 +7,6 @@ import TestSupport
 
 /// A stalled access-log reader (stderr piped to nobody) must not stall request handling.
 @Suite struct AccessLogStuckSinkTests {
-    /// A sink stuck until `release`, recording what it eventually writes.
-    final class StuckSink: Sendable {
-        let gate = DispatchSemaphore(value: 0)
-        let written = Mutex<[String]>([])
-        func write(_ line: String) {
-            gate.wait()
-            gate.signal()
-            written.withLock { $0.append(line) }
-        }
-        func release() { gate.signal() }
-    }
-
     @Test func requestsAreAnsweredWhileTheAccessLogSinkIsStuck() async throws {
         let sink = StuckSink()
         let writer = LogWriter(capacity: 4) { sink.write($0) }
