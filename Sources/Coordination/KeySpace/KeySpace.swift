@@ -21,6 +21,20 @@ public struct KeySpace: Sendable, Hashable {
     /// Keys of one external service (`{svc:<name>}`): its rate-limit logs and counters.
     public func service(_ name: String) -> ServiceKeys { ServiceKeys(space: self, tag: "svc:" + name) }
 
+    /// Keys of one API client (a JWT `sub`): its own rate-limit log. A `sub` outside
+    /// `[A-Za-z0-9._@-]` is hex-encoded (prefixed `x`), so no `sub` can break the hash tag or collide.
+    public func client(_ sub: String) -> ClientKeys {
+        let plain = !sub.isEmpty && sub.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2E || byte == 0x5F || byte == 0x40 || byte == 0x2D
+        }
+        let id = plain ? sub : "x" + sub.utf8.map { byte in
+            let digits = Array("0123456789abcdef")
+            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+        }.joined()
+        return ClientKeys(space: self, tag: "client:" + id)
+    }
+
     /// Keys of one node: its realtime report and its readiness probe channel.
     public func node(_ id: String) -> NodeKeys { NodeKeys(space: self, tag: "node:" + id) }
 
@@ -60,6 +74,29 @@ public struct ServiceKeys: Sendable, Hashable {
     /// Hash: limits set at run time for the whole cluster (`limit:<i>` per tier, `mode`); absent
     /// fields mean the catalog's defaults. PostgreSQL (`service_limits`) holds the durable copy.
     public var limits: String { space.key(tag, "limits") }
+    /// Hash: the budget counters (integer micro-dollars): `day`/`month` (the UTC period they count),
+    /// `dspent`, `mspent`, `reserved` (sum of live reservations), the highest alert level raised in
+    /// each period (`dalert`, `malert`), `expired` (reservations released unsettled) and `ready`
+    /// (set once the counters were rebuilt from the ledger: absent, budget decisions answer 503).
+    public var budget: String { space.key(tag, "budget") }
+    /// Sorted set of live reservations: score = expiry (Redis time, ms), member = `<id>:<micros>`.
+    public var reservations: String { space.key(tag, "reservations") }
+    /// Hash of one reservation (`amount`, `state`: reserved/settled, `event` once settled), kept 24 h
+    /// so settling twice is answered with the first settlement.
+    public func reservation(_ id: String) -> String { space.key(tag, "resv:" + id) }
+    /// Stream: the cost ledger's outbox (settled costs and budget alerts on their way to PostgreSQL),
+    /// read by every node through the consumer group `ledger`.
+    public var ledgerOutbox: String { space.key(tag, "outbox") }
+}
+
+/// `{client:<sub>}`: one API client's state.
+public struct ClientKeys: Sendable, Hashable {
+    let space: KeySpace
+    let tag: String
+    /// Sorted set: the client's requests in the last minute (as a service tier's log).
+    public var rateLimitLog: String { space.key(tag, "rl:minute") }
+    /// Hash: units in the window and the entry sequence.
+    public var rateLimitState: String { space.key(tag, "rl:state") }
 }
 
 /// `{node:<id>}`: what one node publishes about itself.
