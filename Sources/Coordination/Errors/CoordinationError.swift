@@ -15,6 +15,9 @@ public struct CoordinationError: Error, Sendable, Hashable, CustomStringConverti
         public static let historyUnavailable = Code("historyUnavailable")
         /// A store answered in a shape the domain does not expect: a bug or foreign data, not an outage.
         public static let corruptState = Code("corruptState")
+        /// A service's budget counters are being rebuilt from the ledger after Redis lost them: no
+        /// budget decision can be taken yet (503, retry in a moment).
+        public static let budgetRebuilding = Code("budgetRebuilding")
         /// The caller asked for something the domain refuses (unknown room, bad value).
         public static let invalidInput = Code("invalidInput")
     }
@@ -57,7 +60,9 @@ public struct CoordinationError: Error, Sendable, Hashable, CustomStringConverti
     }
 
     /// True when retrying later may succeed (an outage, not a bug).
-    public var isUnavailable: Bool { code == .sharedStateUnavailable || code == .historyUnavailable }
+    public var isUnavailable: Bool {
+        code == .sharedStateUnavailable || code == .historyUnavailable || code == .budgetRebuilding
+    }
 
     /// A fixed word for metrics labels and `FailureLog` reasons.
     public var reason: String { code.description }

@@ -22,15 +22,23 @@ public struct RateLimitDecision: Sendable, Hashable {
     public var atMs: Int64
     public var tiers: [TierState]
     public var mode: RateLimitMode
+    /// With a cost: the budget's decision and figures.
+    public var budget: BudgetDecision?
 
     /// Reads the script's flat reply (the mode and limits are those in force, which an admin may have
     /// changed from the policy's defaults) (see `RateLimitAcquire.lua`); nil if it has another shape.
-    init?(reply: [Int64], policy: RateLimitPolicy) {
-        guard reply.count == 5 + 4 * policy.tiers.count else { return nil }
+    init?(reply: [Int64], policy: RateLimitPolicy, budget request: BudgetRequest? = nil) {
+        let tierCount = policy.tiers.count
+        guard reply.count == 5 + 4 * tierCount + (request == nil ? 0 : 12) else { return nil }
         let deniedIndex = Int(reply[1])
-        guard deniedIndex >= 0, deniedIndex <= policy.tiers.count else { return nil }
+        guard deniedIndex >= 0, deniedIndex <= tierCount + (request == nil ? 0 : 2) else { return nil }
         allowed = reply[0] == 1
-        deniedBy = deniedIndex == 0 ? nil : policy.tiers[deniedIndex - 1].name
+        deniedBy = switch deniedIndex {
+        case 0: nil
+        case tierCount + 1: "daily_budget"
+        case tierCount + 2: "monthly_budget"
+        default: policy.tiers[deniedIndex - 1].name
+        }
         retryAfterMs = deniedIndex == 0 || reply[2] < 0 ? nil : reply[2]
         atMs = reply[3]
         mode = reply[4] == 1 ? .shadow : .enforce
@@ -40,6 +48,13 @@ public struct RateLimitDecision: Sendable, Hashable {
             current.limit = Int(reply[7 + 4 * index])
             return TierState(tier: current, used: Int(reply[5 + 4 * index]), resetMs: max(0, reply[6 + 4 * index]),
                              alert: RateLimitAlert(code: reply[8 + 4 * index]))
+        }
+        if let request {
+            guard let budget = BudgetDecision(reply: reply[(5 + 4 * tierCount)...], reservationID: request.reservationID)
+            else { return nil }
+            self.budget = budget
+        } else {
+            budget = nil
         }
     }
 }

@@ -17,6 +17,12 @@ extension CoordinationError: HTTPErrorConvertible {
             var e = HTTPError.unavailable("PostgreSQL is unavailable; retry shortly.", retryAfterSeconds: 2)
             e.logDetail = description
             return e
+        case .budgetRebuilding:
+            var e = HTTPError(status: 503, code: "budget_rebuilding",
+                              message: "Budget counters are being rebuilt from the cost ledger; retry shortly.",
+                              headers: ["Retry-After": "1"])
+            e.logDetail = description
+            return e
         case .invalidInput:
             return HTTPError.badRequest(detail, code: "invalid_field", field: field)
         default:

@@ -85,6 +85,8 @@ extension NodeConfiguration {
         shutdownGraceSeconds = try reader.int("COORD_SHUTDOWN_GRACE_SECONDS", default: 10, range: 0...600)
         drainSeconds = try reader.int("COORD_DRAIN_SECONDS", default: 0, range: 0...300)
         accessLog = try reader.bool("COORD_ACCESS_LOG", default: true)
+        reservationLifetimeMs = try reader.int("COORD_RESERVATION_TTL_MS", default: 600_000, range: 1_000...86_400_000)
+        ledgerClaimIdleMs = try reader.int("COORD_LEDGER_CLAIM_IDLE_MS", default: 30_000, range: 1_000...3_600_000)
     }
 
     /// An RS256 or ES256 key from a PEM public key file; the key's type decides the algorithm it verifies.

@@ -30,6 +30,11 @@ struct NodeConfiguration: Sendable {
     var drainSeconds: Int
     /// One JSON access log line per request on stderr (`COORD_ACCESS_LOG=off` when a proxy logs already).
     var accessLog: Bool
+    /// An unsettled budget reservation is released after this long (`COORD_RESERVATION_TTL_MS`).
+    var reservationLifetimeMs: Int
+    /// Outbox entries a node read but did not acknowledge for this long are claimed by another node
+    /// (the first died mid-drain) (`COORD_LEDGER_CLAIM_IDLE_MS`).
+    var ledgerClaimIdleMs: Int
 
     /// The secret used in dev mode only; a node outside dev mode refuses to start without its own.
     static let devJWTSecret = "dev-only-secret-do-not-use-in-production"

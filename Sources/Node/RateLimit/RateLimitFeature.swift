@@ -17,6 +17,8 @@ struct RateLimitFeature: NodeFeature {
     let metrics: MetricsRegistry
     let nodeID: String
     let alerts: RateLimitAlerts
+    let reservationLifetimeMs: Int64
+    let budgets: BudgetStore
 
     init(_ services: NodeServices, alerts room: RealtimeHub) {
         store = RateLimitStore(redis: services.redis, keys: services.keys)
@@ -25,6 +27,8 @@ struct RateLimitFeature: NodeFeature {
         metrics = services.metrics
         nodeID = services.configuration.nodeID
         alerts = RateLimitAlerts(hub: room, failures: services.failureLog("rate_limit.alerts"))
+        reservationLifetimeMs = Int64(services.configuration.reservationLifetimeMs)
+        budgets = BudgetStore(redis: services.redis, postgres: services.postgres, keys: services.keys)
     }
 
     var duties: [Duty] {
@@ -33,7 +37,8 @@ struct RateLimitFeature: NodeFeature {
     }
 
     func addRoutes(to routes: inout NodeRoutes) {
-        let controller = RateLimitController(store: store, catalog: catalog, metrics: metrics, alerts: alerts)
+        let controller = RateLimitController(store: store, catalog: catalog, metrics: metrics, alerts: alerts,
+                                             reservationLifetimeMs: reservationLifetimeMs, budgets: budgets)
         routes.api.post("/external-services/check-rate-limit") { request, context in
             try await controller.check(request, context)
         }
@@ -45,5 +50,7 @@ struct RateLimitFeature: NodeFeature {
     func describeMetrics(in metrics: MetricsRegistry) {
         metrics.describe(RateLimitController.decisions, .counter,
                          help: "Rate-limit decisions by service, outcome (allowed, denied, shadow_denied) and denying tier.")
+        metrics.describe(RateLimitController.budgetDecisions, .counter,
+                         help: "Budget decisions with a cost, by service and outcome (reserved, answered, daily_limit, monthly_budget, level_<level>).")
     }
 }

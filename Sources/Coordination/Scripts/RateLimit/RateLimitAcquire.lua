@@ -6,20 +6,31 @@
 --
 -- KEYS[1]      = <prefix>:{svc:<name>}:rl:state     hash: used:<i> (units in tier i's window), seq
 -- KEYS[1 + i]  = <prefix>:{svc:<name>}:rl:<tier i>  sorted set: score = admitted at (ms), member = "<seq>:<units>"
--- KEYS[2 + n]  = <prefix>:{svc:<name>}:limits        hash set by PUT /limits: limit:<i>, mode (overrides)
+-- KEYS[2 + n]  = <prefix>:{svc:<name>}:limits        hash set by PUT /limits and /budget: limit:<i>,
+--                mode, daily, monthly (overrides)
+-- With a cost (the budget, BudgetPrelude.lua prepended by BudgetScripts.swift):
+-- KEYS[3 + n] = budget hash, KEYS[4 + n] = reservations zset, KEYS[5 + n] = the new reservation's
+-- hash, KEYS[6 + n] = ledger outbox stream
 -- ARGV[1] = units (>= 1), ARGV[2] = consume (1: take the units if allowed, 0: only answer),
 -- ARGV[3] = default mode ("enforce", or "shadow": decide and count, never deny), ARGV[4] = number of
--- tiers n, then per tier i: ARGV[3 + 2i] = default limit, ARGV[4 + 2i] = window in ms
+-- tiers n, then per tier i: ARGV[3 + 2i] = default limit, ARGV[4 + 2i] = window in ms, then, only
+-- with a cost, from B = 5 + 2n: ARGV[B] = cost (micros), ARGV[B+1] = priority (0 low, 1 medium,
+-- 2 high, 3 critical), ARGV[B+2] = reservation id, ARGV[B+3] = reservation lifetime (ms),
+-- ARGV[B+4] = default daily limit, ARGV[B+5] = default monthly budget, ARGV[B+6] = service name
 -- Returns a flat list (hiredis 0.14 nests replies at most 7 deep):
---   {allowed (0/1), denied tier index (0: none), retryAfterMs (-1: never, the units exceed the limit),
---    now (ms), shadow (0/1), then per tier: used, resetMs, limit, alert}
+--   {allowed (0/1), denied tier index (0: none; n + 1 the daily budget, n + 2 the monthly one),
+--    retryAfterMs (-1: never, the units or the cost exceed the limit), now (ms), shadow (0/1),
+--    then per tier: used, resetMs, limit, alert,
+--    then, with a cost: budget reason (0 allowed, 1 over the daily limit, 2 over the monthly budget,
+--    3 the level lets only higher priorities through), level, dspent, mspent, reserved, daily,
+--    monthly, dayResetMs, monthResetMs, raised day level, raised month level, reserved (0/1)}
+-- or {-1} when a cost is given while the budget counters are not rebuilt yet (answer 503).
 -- `alert` is a transition of the tier's alert state (hash field alert:<i>: ok, near, throttled) made by
 -- this very call, so exactly one caller in the cluster sees each: 0 none, 1 near_limit (80% used),
 -- 2 throttled (first denial), 3 recovered (back under 80% after near_limit or throttled).
 -- In shadow mode a call the limit would refuse is answered allowed (with its denied tier index) but
 -- not logged, so the logs hold what enforcement would have admitted and stay bounded by the limit.
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = redis_now_ms()
 local units = tonumber(ARGV[1])
 local consume = ARGV[2] == '1'
 local n = tonumber(ARGV[4])
@@ -76,7 +87,36 @@ for i = 1, n do
     end
 end
 
-local allowed = denied == 0 or shadow
+-- The budget: spent + reserved + cost within the day's limit and the month's budget, and the level
+-- (of what is committed already) lets this priority through. Budgets are never in shadow mode.
+local B = 5 + 2 * n
+local cost = tonumber(ARGV[B] or '-1')
+local budget = nil
+local budgetReason = 0
+if cost >= 0 then
+    budget = budget_open(KEYS[3 + n], overrides, KEYS[4 + n], now, ARGV[B + 4], ARGV[B + 5])
+    if not budget then return {-1} end
+    local priority = tonumber(ARGV[B + 1])
+    local dl, ml, level = budget_levels(budget)
+    local dayRetry = budget.dayResetMs
+    local monthRetry = budget.monthResetMs
+    if level >= 5 or (level == 4 and priority < 3) or (level == 3 and priority < 2) then
+        budgetReason = 3
+    elseif budget.dspent + budget.reserved + cost > budget.daily then
+        budgetReason = 1
+    elseif budget.mspent + budget.reserved + cost > budget.monthly then
+        budgetReason = 2
+    end
+    if budgetReason ~= 0 and denied == 0 then
+        -- Name the period that refused: the one over its limit, or the one at the higher level.
+        local monthly = budgetReason == 2 or (budgetReason == 3 and ml > dl)
+        denied = monthly and (n + 2) or (n + 1)
+        retry = monthly and monthRetry or dayRetry
+        if (monthly and cost > budget.monthly) or (not monthly and cost > budget.daily) then retry = -1 end
+    end
+end
+
+local allowed = (denied == 0 or (shadow and budgetReason == 0 and denied <= n))
 if consume and denied == 0 then
     local seq = redis.call('HINCRBY', state, 'seq', 1)
     local member = seq .. ':' .. units
@@ -91,6 +131,21 @@ if consume and denied == 0 then
     end
     redis.call('PEXPIRE', state, longest)
 end
+-- Reserve the cost when the call goes ahead (in shadow mode too: the budget is enforced there).
+local reserved = 0
+local raised = {0, 0}
+if budget and consume and allowed then
+    local id = ARGV[B + 2]
+    local lifetime = tonumber(ARGV[B + 3])
+    budget.reserved = budget.reserved + cost
+    redis.call('ZADD', KEYS[4 + n], now + lifetime, id .. ':' .. cost)
+    redis.call('HSET', KEYS[5 + n], 'amount', cost, 'state', 'reserved')
+    -- Kept beyond its expiry, so a late settlement is told it had expired rather than unknown.
+    redis.call('PEXPIRE', KEYS[5 + n], lifetime + DAY_MS)
+    raised = budget_raise_alerts(KEYS[6 + n], budget, ARGV[B + 6], now)
+    reserved = 1
+end
+if budget then budget_save(KEYS[3 + n], budget) end
 
 local out = {allowed and 1 or 0, denied, retry, now, shadow and 1 or 0}
 local alerts = {}
@@ -118,5 +173,12 @@ for i = 1, n do
     out[#out + 1] = reset
     out[#out + 1] = limits[i]
     out[#out + 1] = alerts[i]
+end
+if budget then
+    out[#out + 1] = budgetReason
+    for _, v in ipairs(budget_figures(budget)) do out[#out + 1] = v end
+    out[#out + 1] = raised[1]
+    out[#out + 1] = raised[2]
+    out[#out + 1] = reserved
 end
 return out

@@ -1,0 +1,55 @@
+-- Records one settled cost (BudgetPrelude.lua is prepended): adds it to the day's and month's spend,
+-- releases its reservation if it has one, and appends the cost to the ledger outbox, all in one
+-- atomic step, so the counters and the ledger can never disagree.
+--
+-- KEYS[1] = budget hash, KEYS[2] = limits hash, KEYS[3] = reservations zset,
+-- KEYS[4] = the reservation's hash (any unused key of the service's tag when there is none),
+-- KEYS[5] = ledger outbox stream
+-- ARGV[1] = cost (micros, >= 0), ARGV[2] = event id, ARGV[3] = operation, ARGV[4] = units,
+-- ARGV[5] = reservation id ('' for none), ARGV[6] = request id, ARGV[7] = node id,
+-- ARGV[8] = default daily limit, ARGV[9] = default monthly budget, ARGV[10] = service name,
+-- ARGV[11] = how long a settled reservation is remembered (ms)
+-- Returns {-1} while the counters are not rebuilt; else
+--   {outcome, now, level, dspent, mspent, reserved, daily, monthly, dayResetMs, monthResetMs,
+--    raised day level, raised month level, event id}
+-- outcome: 0 no reservation, 1 reservation settled, 2 reservation had expired (released unsettled
+-- before; the cost is recorded anyway: it was spent), 3 unknown reservation (recorded anyway),
+-- 4 already settled (nothing recorded: the reply's event id is the first settlement's).
+local now = redis_now_ms()
+local b = budget_open(KEYS[1], KEYS[2], KEYS[3], now, ARGV[8], ARGV[9])
+if not b then return {-1} end
+local cost = tonumber(ARGV[1])
+local reservation = ARGV[5]
+local outcome = 0
+local eventId = ARGV[2]
+if reservation ~= '' then
+    local r = redis.call('HMGET', KEYS[4], 'amount', 'state', 'event')
+    if r[2] == 'settled' then
+        local out = {4, now}
+        for _, v in ipairs(budget_figures(b)) do out[#out + 1] = v end
+        out[#out + 1] = 0; out[#out + 1] = 0; out[#out + 1] = r[3]
+        budget_save(KEYS[1], b)
+        return out
+    elseif r[1] then
+        if redis.call('ZREM', KEYS[3], reservation .. ':' .. r[1]) == 1 then
+            b.reserved = math.max(0, b.reserved - tonumber(r[1]))
+            outcome = 1
+        else
+            outcome = 2
+        end
+    else
+        outcome = 3
+    end
+    redis.call('HSET', KEYS[4], 'state', 'settled', 'event', eventId, 'amount', r[1] or '0')
+    redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[11]))
+end
+b.dspent = b.dspent + cost
+b.mspent = b.mspent + cost
+redis.call('XADD', KEYS[5], '*', 'kind', 'cost', 'event', eventId, 'service', ARGV[10], 'operation', ARGV[3],
+    'cost', cost, 'units', ARGV[4], 'reservation', reservation, 'request', ARGV[6], 'node', ARGV[7], 'at', now)
+local raised = budget_raise_alerts(KEYS[5], b, ARGV[10], now)
+budget_save(KEYS[1], b)
+local out = {outcome, now}
+for _, v in ipairs(budget_figures(b)) do out[#out + 1] = v end
+out[#out + 1] = raised[1]; out[#out + 1] = raised[2]; out[#out + 1] = eventId
+return out
