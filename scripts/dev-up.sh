@@ -23,7 +23,7 @@ command -v swift >/dev/null || die "swift is not on PATH (Swift 6 toolchain requ
 
 mkdir -p "$data/logs" "$data/run"
 ensure_traversable_by_postgres "$data"
-start_redis "$data/redis" "$redis_port"
+start_redis "$data/redis" "$redis_port" persistent
 start_postgres "$data/pg" "$pg_port"
 as_pg_owner "$PG_BIN/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname = 'coordinator'" | grep -q 1 \

@@ -44,16 +44,20 @@ free_port() {
     die "no free port found"
 }
 
-# start_redis DIR PORT: a non-persistent Redis on loopback, pid and log in DIR.
+# start_redis DIR PORT [persistent]: Redis on loopback, pid and log in DIR. With "persistent" (the
+# dev cluster) it keeps an append-only file in DIR, fsynced every second, so the cost ledger's
+# outbox and the budget counters survive a Redis restart; throwaway test and bench servers keep
+# nothing.
 start_redis() {
-    local dir=$1 port=$2
+    local dir=$1 port=$2 persistence=(--save '' --appendonly no)
+    [ "${3:-}" = persistent ] && persistence=(--save '' --appendonly yes --appendfsync everysec)
     mkdir -p "$dir"
     if [ -f "$dir/redis.pid" ] && kill -0 "$(cat "$dir/redis.pid")" 2>/dev/null; then
         log "redis already running on port $port"
         return 0
     fi
     redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --pidfile "$dir/redis.pid" \
-        --dir "$dir" --logfile "$dir/redis.log" --save '' --appendonly no >/dev/null \
+        --dir "$dir" --logfile "$dir/redis.log" "${persistence[@]}" >/dev/null \
         || die "redis-server failed to start (see $dir/redis.log)"
     local i
     for i in $(seq 1 100); do

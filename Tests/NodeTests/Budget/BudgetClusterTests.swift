@@ -46,4 +46,50 @@ import TestSupport
         #expect(state["reservedMicros"] as? Int == 980_000)
         #expect(state["liveReservations"] as? Int == 14)
     }
+
+    /// Thirty concurrent costs through three nodes cross 70% once: one `warning` reaches the
+    /// `cost_monitoring` room, and one row is in `budget_alerts`; the next crossing one `critical`.
+    /// A manual alert posted after them arrives next, so no duplicate came in between.
+    @Test func eachLevelIsAlertedOncePerPeriodAcrossNodes() async throws {
+        let prefix = "buda\(UInt32.random(in: 0...UInt32.max))"
+        let cluster = try await TestCluster.start(count: 3, prefix: prefix, extra: ["COORD_KEY_PREFIX": prefix])
+        defer { Task { await cluster.stop() } }
+        let base = cluster.baseURL
+        #expect(try await BudgetAPI.waitForBudgets(base))
+        let port = try await cluster.nodes[0].waitForPort()
+        let socket = try await RealtimeTestClient.connect(port: port, token: try BudgetAPI.token(.manager))
+        try await socket.send(#"{"type":"subscribe","room":"cost_monitoring"}"#)
+        _ = try await socket.next(type: "subscribed")
+        var bases: [String] = []
+        for node in cluster.nodes { bases.append("http://127.0.0.1:\(try await node.waitForPort())") }
+        let targets = bases
+        let user = try BudgetAPI.token(.user)
+        // samsara: $4.00 a day. 30 x $0.10 = 75%.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<30 {
+                group.addTask {
+                    let reply = try await BudgetAPI.post(targets[index % 3], "spend", user,
+                                                         #"{"service":"samsara","operation":"vehicles","costMicros":100000}"#)
+                    #expect(reply.status == 200)
+                }
+            }
+            try await group.waitForAll()
+        }
+        let warning = try await socket.next(type: "event")
+        #expect(warning["event"] as? String == "budget.alert")
+        let data = warning["data"] as? [String: Any]
+        #expect(data?["level"] as? String == "warning")
+        #expect(data?["period"] as? String == "day")
+        #expect(data?["manual"] as? Bool == false)
+        #expect(try await BudgetAPI.post(base, "spend", user, #"{"service":"samsara","operation":"vehicles","costMicros":500000}"#).status == 200)
+        let critical = try await socket.next(type: "event")
+        #expect((critical["data"] as? [String: Any])?["level"] as? String == "critical")
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await BudgetAPI.post(base, "budget-alert", try BudgetAPI.token(.manager),
+                                         #"{"service":"samsara","level":"critical","message":"sentinel"}"#).status == 201)
+        let sentinel = try await socket.next(type: "event")
+        #expect((sentinel["data"] as? [String: Any])?["message"] as? String == "sentinel")
+        #expect(try await BudgetEndpointTests.alertLevels(cluster.databaseURL, "samsara", period: "day") == ["warning", "critical"])
+        socket.close()
+    }
 }
