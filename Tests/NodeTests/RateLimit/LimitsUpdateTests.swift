@@ -20,7 +20,9 @@ import TestSupport
 
     static func state(_ base: String, _ service: String) async throws -> (mode: String?, limits: [Int?]) {
         let json = try await TestHTTP.request(base + "/api/v1/external-services/\(service)/rate-limit", bearer: token(.user)).json()
-        return (json["mode"] as? String, (json["tiers"] as? [[String: Any]] ?? []).map { $0["limit"] as? Int })
+        // The rate tiers only (the budget tiers follow them).
+        let tiers = (json["tiers"] as? [[String: Any]] ?? []).filter { ["burst", "sustained"].contains($0["name"] as? String) }
+        return (json["mode"] as? String, tiers.map { $0["limit"] as? Int })
     }
 
     @Test func clusterWideAuditedAndRestoredAfterRedisLosesIt() async throws {
