@@ -85,6 +85,8 @@ extension NodeConfiguration {
         shutdownGraceSeconds = try reader.int("COORD_SHUTDOWN_GRACE_SECONDS", default: 10, range: 0...600)
         drainSeconds = try reader.int("COORD_DRAIN_SECONDS", default: 0, range: 0...300)
         accessLog = try reader.bool("COORD_ACCESS_LOG", default: true)
+        clientRateLimitPerMinute = try reader.int("COORD_CLIENT_RATE_LIMIT_PER_MINUTE", default: 1_200,
+                                                  range: 0...Self.maxClientRateLimitPerMinute)
     }
 
     /// An RS256 or ES256 key from a PEM public key file; the key's type decides the algorithm it verifies.

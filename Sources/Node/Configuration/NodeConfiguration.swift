@@ -30,7 +30,13 @@ struct NodeConfiguration: Sendable {
     var drainSeconds: Int
     /// One JSON access log line per request on stderr (`COORD_ACCESS_LOG=off` when a proxy logs already).
     var accessLog: Bool
+    /// Requests one API client (JWT `sub`) may make per minute on `/api/v1`, cluster-wide; 0: no limit.
+    var clientRateLimitPerMinute: Int
 
     /// The secret used in dev mode only; a node outside dev mode refuses to start without its own.
     static let devJWTSecret = "dev-only-secret-do-not-use-in-production"
+
+    /// The highest per-client limit accepted: Redis holds one log entry (about 100 bytes) per request
+    /// in a client's window, so the cap bounds one client's memory (about 1 GB here) against a typo.
+    static let maxClientRateLimitPerMinute = 10_000_000
 }
