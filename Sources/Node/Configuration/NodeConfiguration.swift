@@ -36,7 +36,7 @@ struct NodeConfiguration: Sendable {
     /// The secret used in dev mode only; a node outside dev mode refuses to start without its own.
     static let devJWTSecret = "dev-only-secret-do-not-use-in-production"
 
-    /// The highest per-client limit accepted: Redis holds one log entry (about 100 bytes) per request
-    /// in a client's window, so the cap bounds one client's memory (about 1 GB here) against a typo.
-    static let maxClientRateLimitPerMinute = 10_000_000
+    /// The highest per-client limit accepted: Redis holds one log entry (about 200 bytes, measured) per
+    /// request in a client's window, so the cap bounds one client's memory (about 200 MB) against a typo.
+    static let maxClientRateLimitPerMinute = 1_000_000
 }
