@@ -17,7 +17,7 @@
 #        [ROUNDS=3] scripts/bench-http.sh httpbench [duration] [connections]  (HTTPBench: the HTTP library
 #                   alone, one sync route, no middleware, against nginx without access log)
 #        scripts/bench-http.sh idle-ws [count=10000]   (idle WebSocket connections: RSS and request latency)
-#        [ROUNDS=3] [LOGS=on|off] [COORDINATOR_BIN=path] scripts/bench-http.sh status [duration=5s] [connections=32]
+#        [ROUNDS=3] [LOGS=on|off] [COORDINATOR_BIN=path] [CLIENT_LIMIT=n] scripts/bench-http.sh status [duration=5s] [connections=32]
 #                   (an authenticated Redis-backed route, GET /api/v1/external-services/status, beside
 #                   /healthz on the same node and redis-benchmark on the same Redis: see below)
 #        [ROUNDS=3] [LOGS=on|off] [COORDINATOR_BIN=path] scripts/bench-http.sh limits [duration=5s] [connections=32]
@@ -251,6 +251,11 @@ pg_port=$(free_port)
 PG_FSYNC=off start_postgres "$work/pg" "$pg_port"
 node_port=$(free_port)
 body=""
+# The per-client limit (every /api/v1 request of the one bench token is checked in Redis): on, as
+# shipped, the highest accepted, above what a run sends (under 60,000 req/s), so no request is refused
+# (a refusal stops the run: Non-2xx); CLIENT_LIMIT=0 turns it off
+# (the node makes no check), to measure what the check costs.
+client_limit=${CLIENT_LIMIT:-1000000}
 # The node's HS256 secret, kept so the status mode can sign a token with `coordinator token`.
 jwt_secret="bench-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
@@ -262,6 +267,7 @@ start_node() {
         COORD_DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/postgres" \
         COORD_JWT_SECRET="$jwt_secret" \
         COORD_MIGRATIONS_DIR="$root/migrations" COORD_ACCESS_LOG="$1" \
+        COORD_CLIENT_RATE_LIMIT_PER_MINUTE="$client_limit" \
         "$coordinator" serve >>"$work/node.log" 2>&1 &
     ours_pid=$!
     wait_http "http://127.0.0.1:$node_port/readyz" 60 || { tail -5 "$work/node.log" >&2; die "the node never became ready"; }

@@ -97,6 +97,9 @@ public struct ClientKeys: Sendable, Hashable {
     public var rateLimitLog: String { space.key(tag, "rl:minute") }
     /// Hash: units in the window and the entry sequence.
     public var rateLimitState: String { space.key(tag, "rl:state") }
+    /// Hash of run-time overrides, as a service's `limits`: nothing writes it today (the limit is the
+    /// node's configuration), but the shared sliding-log script reads one as its last key.
+    public var limits: String { space.key(tag, "limits") }
 }
 
 /// `{node:<id>}`: what one node publishes about itself.

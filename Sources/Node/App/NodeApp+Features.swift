@@ -14,6 +14,7 @@ extension NodeApp {
             StatusFeature(services, announcements: realtime.hub),
             RateLimitFeature(services, alerts: realtime.hub),
             BudgetFeature(services, alerts: realtime.hub),
+            ClientRateLimitFeature(services),
             DashboardFeature(),
         ]
         let readiness = Readiness(nodeID: services.configuration.nodeID,

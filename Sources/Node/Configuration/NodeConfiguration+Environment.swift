@@ -87,6 +87,8 @@ extension NodeConfiguration {
         accessLog = try reader.bool("COORD_ACCESS_LOG", default: true)
         reservationLifetimeMs = try reader.int("COORD_RESERVATION_TTL_MS", default: 600_000, range: 1_000...86_400_000)
         ledgerClaimIdleMs = try reader.int("COORD_LEDGER_CLAIM_IDLE_MS", default: 30_000, range: 1_000...3_600_000)
+        clientRateLimitPerMinute = try reader.int("COORD_CLIENT_RATE_LIMIT_PER_MINUTE", default: 1_200,
+                                                  range: 0...Self.maxClientRateLimitPerMinute)
     }
 
     /// An RS256 or ES256 key from a PEM public key file; the key's type decides the algorithm it verifies.

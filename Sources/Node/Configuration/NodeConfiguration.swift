@@ -35,7 +35,13 @@ struct NodeConfiguration: Sendable {
     /// Outbox entries a node read but did not acknowledge for this long are claimed by another node
     /// (the first died mid-drain) (`COORD_LEDGER_CLAIM_IDLE_MS`).
     var ledgerClaimIdleMs: Int
+    /// Requests one API client (JWT `sub`) may make per minute on `/api/v1`, cluster-wide; 0: no limit.
+    var clientRateLimitPerMinute: Int
 
     /// The secret used in dev mode only; a node outside dev mode refuses to start without its own.
     static let devJWTSecret = "dev-only-secret-do-not-use-in-production"
+
+    /// The highest per-client limit accepted: Redis holds one log entry (about 200 bytes, measured) per
+    /// request in a client's window, so the cap bounds one client's memory (about 200 MB) against a typo.
+    static let maxClientRateLimitPerMinute = 1_000_000
 }

@@ -20,6 +20,14 @@ import Testing
         #expect(try NodeConfiguration(environment: ["COORD_DEV_MODE": "1", "COORD_ACCESS_LOG": "on"]).accessLog)
     }
 
+    @Test func clientRateLimit() throws {
+        #expect(try NodeConfiguration(environment: ["COORD_DEV_MODE": "1"]).clientRateLimitPerMinute == 1_200)
+        #expect(try NodeConfiguration(environment: ["COORD_DEV_MODE": "1", "COORD_CLIENT_RATE_LIMIT_PER_MINUTE": "0"])
+            .clientRateLimitPerMinute == 0)
+        #expect(try NodeConfiguration(environment: ["COORD_DEV_MODE": "1", "COORD_CLIENT_RATE_LIMIT_PER_MINUTE": "20"])
+            .clientRateLimitPerMinute == 20)
+    }
+
     @Test func secretRequiredOutsideDevMode() {
         #expect(throws: ConfigurationError.self) { try NodeConfiguration(environment: [:]) }
         do {
@@ -35,7 +43,8 @@ import Testing
         ("COORD_CORS_ORIGINS", "https://a.example.com/path"), ("COORD_UPSTREAM_STRIPE", "ftp://x"),
         ("COORD_SENDGRID_PUBLIC_KEY", "***"), ("COORD_DEV_MODE", "maybe"), ("COORD_NODE_ID", "bad id!"),
         ("COORD_SERVICES_FILE", "/nonexistent/services.json"), ("COORD_EVENT_LOOPS", "0"),
-        ("COORD_ACCESS_LOG", "sometimes"),
+        ("COORD_ACCESS_LOG", "sometimes"), ("COORD_CLIENT_RATE_LIMIT_PER_MINUTE", "-1"),
+        ("COORD_CLIENT_RATE_LIMIT_PER_MINUTE", "lots"), ("COORD_CLIENT_RATE_LIMIT_PER_MINUTE", "1000001"),
     ])
     func badValueNamesItsVariable(variable: String, value: String) {
         var env = ["COORD_JWT_SECRET": secret]
