@@ -156,7 +156,9 @@ for i = 1, n do
     if denied == i then after = 'throttled'
     elseif used[i] * 5 >= limits[i] * 4 then after = (before == 'throttled') and 'throttled' or 'near' end
     local alert = 0
-    if after ~= before then
+    -- Only a call that asks to take units moves the alert state: a peek (`consume` false, as the
+    -- dashboards' polling) must not swallow a transition nobody would then publish.
+    if after ~= before and consume then
         if after == 'throttled' then alert = 2
         elseif after == 'near' then alert = 1
         else alert = 3 end
