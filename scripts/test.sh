@@ -23,6 +23,11 @@ swift test --skip-build --no-parallel "$@"
 if [ $# -eq 0 ]; then
     "$here/check-openapi.sh" || die "docs/openapi.json and the node disagree (scripts/check-openapi.sh)"
 fi
+# The dashboard in headless Chromium against a real node (bounded at 60 s, about 10 s), on full runs only;
+# COORD_SKIP_BROWSER=1 skips it.
+if [ $# -eq 0 ] && [ "${COORD_SKIP_BROWSER:-0}" != 1 ]; then
+    "$here/check-dashboard.sh" || die "the dashboard does not show what the API answers (scripts/check-dashboard.sh)"
+fi
 # A short, bounded fuzzing pass of the two wire parsers on every run (longer campaigns: run the
 # scripts by hand with more seconds). COORD_FUZZ_SECONDS=0 skips it.
 fuzz_seconds=${COORD_FUZZ_SECONDS:-10}
