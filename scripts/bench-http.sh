@@ -343,7 +343,11 @@ LUA
     reply=$(curl -fsS -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
         -d "$limits_body" "http://127.0.0.1:$node_port$route") || die "the route refused the bench request"
     echo "$reply" | grep -q '"tiers"' || die "unexpected answer: $reply"
-    script_file="$root/Sources/Coordination/Scripts/RateLimit/RateLimitAcquire.lua"
+    # The node runs the budget prelude followed by the rate-limit script (BudgetScripts.swift): the
+    # same bytes here, so the SHA is the one the node loaded.
+    script_file="$work/acquire.lua"
+    cat "$root/Sources/Coordination/Scripts/Budget/BudgetPrelude.lua" \
+        "$root/Sources/Coordination/Scripts/RateLimit/RateLimitAcquire.lua" > "$script_file"
     sha=$(sha1sum "$script_file" | cut -d' ' -f1)
     [ "$(redis-cli -p "$redis_port" SCRIPT EXISTS "$sha")" = 1 ] || die "the node did not run $script_file (sha $sha)"
     reference=(EVALSHA "$sha" 4 'coord:{svc:stripe}:rl:state' 'coord:{svc:stripe}:rl:burst'
