@@ -13,6 +13,7 @@ extension NodeApp {
             realtime,
             StatusFeature(services, announcements: realtime.hub),
             RateLimitFeature(services, alerts: realtime.hub),
+            AnalyticsFeature(services),
             DashboardFeature(),
         ]
         let readiness = Readiness(nodeID: services.configuration.nodeID,
