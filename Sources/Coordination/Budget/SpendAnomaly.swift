@@ -43,19 +43,23 @@ public struct SpendAnomaly: Sendable, Hashable {
         public init() {}
     }
 
-    public let isAnomaly: Bool
-    /// Why, in words; nil when there is no anomaly.
-    public let reason: String?
+    public let rule: Rule
     /// Today's rate (see above), micro-dollars per hour.
     public let todayMicrosPerHour: Int64
     /// The latest hour's spend (last complete hour, or the current one if already higher).
     public let latestHourMicros: Int64
+    public let latestHourStart: Date
     /// Complete hours in the baseline (0 ... 24 x baselineDays).
     public let baselineHours: Int64
     public let meanMicrosPerHour: Int64
     public let sigmaMicrosPerHour: Int64
     /// The rate above which spend is anomalous now.
     public let thresholdMicrosPerHour: Int64
+
+    /// Enough history before today to compare with (`rule.minimumBaselineHours`).
+    public var hasBaseline: Bool { baselineHours >= rule.minimumBaselineHours }
+
+    public var isAnomaly: Bool { todayMicrosPerHour > thresholdMicrosPerHour || latestHourMicros > thresholdMicrosPerHour }
 
     /// `(isAnomaly, reason)`, the shape the cost-monitoring answer carries.
     public var result: (isAnomaly: Bool, reason: String?) { (isAnomaly, reason) }
@@ -66,17 +70,19 @@ public struct SpendAnomaly: Sendable, Hashable {
     ///   - historyStart: the first cost row of the service (nil: none), or any instant at or before
     ///     the baseline window when it has older rows.
     public init(hourly: [HourlySpend], historyStart: Date?, now: Date, rule: Rule = Rule()) {
+        self.rule = rule
         let hour = HourlySpend.millisecondsPerHour
         let nowMs = UTCDay.milliseconds(now)
         let todayStartMs = UTCDay(containingMs: nowMs).startMs
         let currentHourMs = HourlySpend.hourStartMs(containing: nowMs)
         let windowStartMs = todayStartMs - max(0, rule.baselineDays) * UTCDay.millisecondsPerDay
-        let firstHourMs = historyStart.map { max(windowStartMs, HourlySpend.hourStartMs(containing: UTCDay.milliseconds($0))) }
-            ?? todayStartMs
+        let historyHourMs = historyStart.map { HourlySpend.hourStartMs(containing: UTCDay.milliseconds($0)) }
+        let firstHourMs = historyHourMs.map { max(windowStartMs, $0) } ?? todayStartMs
 
         var byHour: [Int64: Int64] = [:]
         for bucket in hourly {
-            byHour[HourlySpend.hourStartMs(containing: UTCDay.milliseconds(bucket.hourStart)), default: 0] &+= max(0, bucket.micros)
+            let start = HourlySpend.hourStartMs(containing: UTCDay.milliseconds(bucket.hourStart))
+            byHour[start] = Self.adding(byHour[start] ?? 0, max(0, bucket.micros))
         }
         var sum: Int128 = 0, sumOfSquares: Int128 = 0, spentToday: Int64 = 0
         for (start, micros) in byHour {
@@ -86,7 +92,7 @@ public struct SpendAnomaly: Sendable, Hashable {
                 sum += x
                 sumOfSquares += x * x
             } else if start >= todayStartMs && start <= currentHourMs {
-                spentToday = spentToday.addingReportingOverflow(micros).overflow ? .max : spentToday + micros
+                spentToday = Self.adding(spentToday, micros)
             }
         }
         let hours = max(0, (todayStartMs - firstHourMs) / hour)
@@ -101,66 +107,26 @@ public struct SpendAnomaly: Sendable, Hashable {
         }
 
         // A service that started today is measured from its first hour, not from midnight.
-        let elapsedMs = nowMs - max(todayStartMs, historyStart.map { HourlySpend.hourStartMs(containing: UTCDay.milliseconds($0)) } ?? todayStartMs)
+        let elapsedMs = nowMs - max(todayStartMs, historyHourMs ?? todayStartMs)
         todayMicrosPerHour = SpendProjection.scaled(spentToday, by: hour, over: max(elapsedMs, max(1, rule.minimumElapsedMs)))
         let lastComplete = byHour[currentHourMs - hour] ?? 0
         let current = elapsedMs > hour ? byHour[currentHourMs] ?? 0 : 0
         latestHourMicros = max(lastComplete, current)
         let latestHourStartMs = current > lastComplete ? currentHourMs : currentHourMs - hour
+        latestHourStart = Date(timeIntervalSince1970: Double(latestHourStartMs) / 1000)
 
-        let hasBaseline = hours >= rule.minimumBaselineHours
-        if hasBaseline {
+        if hours >= rule.minimumBaselineHours {
             let statistical = Self.saturating(meanMicrosPerHour, sigmaMicrosPerHour, times: rule.sigmas)
             let ratio = SpendProjection.scaled(meanMicrosPerHour, by: rule.minimumRatioPercent, over: 100)
             thresholdMicrosPerHour = max(statistical, ratio, rule.floorMicrosPerHour)
         } else {
             thresholdMicrosPerHour = rule.newServiceMicrosPerHour
         }
-        var reasons: [String] = []
-        let mean = hours == rule.baselineDays * 24
-            ? "the \(rule.baselineDays)-day hourly mean \(Self.dollars(meanMicrosPerHour))/h"
-            : "the hourly mean \(Self.dollars(meanMicrosPerHour))/h of the last \(hours) h"
-        let threshold = "(threshold \(Self.dollars(thresholdMicrosPerHour))/h)"
-        if todayMicrosPerHour > thresholdMicrosPerHour {
-            let rate = "today's spend rate \(Self.dollars(todayMicrosPerHour))/h"
-            reasons.append(hasBaseline
-                ? "\(rate) is \(Self.times(todayMicrosPerHour, meanMicrosPerHour)) \(mean) \(threshold)"
-                : "\(rate) is above \(Self.dollars(thresholdMicrosPerHour))/h with no baseline yet (\(hours) h of history before today)")
-        }
-        if latestHourMicros > thresholdMicrosPerHour {
-            let spent = "\(Self.dollars(latestHourMicros)) spent in the hour from \(Self.clock(latestHourStartMs)) UTC"
-            reasons.append(hasBaseline
-                ? "\(spent) is \(Self.times(latestHourMicros, meanMicrosPerHour)) \(mean) \(threshold)"
-                : "\(spent) is above \(Self.dollars(thresholdMicrosPerHour))/h with no baseline yet (\(hours) h of history before today)")
-        }
-        isAnomaly = !reasons.isEmpty
-        reason = isAnomaly ? reasons.joined(separator: "; ") : nil
     }
 
-    /// `$1.20`; amounts under a cent keep four decimals (`$0.0042`) so a small mean is not shown as
-    /// zero next to its multiple. Rounded half up from integer micros: no floating point.
-    static func dollars(_ micros: Int64) -> String {
-        let sign = micros < 0 ? "-" : ""
-        let magnitude = micros.magnitude
-        if magnitude > 0 && magnitude < 10_000 {
-            let tenThousandths = (magnitude + 50) / 100
-            return "\(sign)$0.\(String(repeating: "0", count: 4 - String(tenThousandths).count))\(tenThousandths)"
-        }
-        let cents = (magnitude + 5_000) / 10_000
-        let fraction = cents % 100
-        return "\(sign)$\(cents / 100).\(fraction < 10 ? "0" : "")\(fraction)"
-    }
-
-    /// "4.3x the" (a ratio, so a Double is fine), or "above" when the mean is zero.
-    private static func times(_ rate: Int64, _ mean: Int64) -> String {
-        guard mean > 0 else { return "above" }
-        return String(format: "%.1fx", Double(rate) / Double(mean))
-    }
-
-    /// `HH:00` of an hour's start.
-    private static func clock(_ ms: Int64) -> String {
-        let hourOfDay = (ms - UTCDay(containingMs: ms).startMs) / HourlySpend.millisecondsPerHour
-        return (hourOfDay < 10 ? "0" : "") + "\(hourOfDay):00"
+    private static func adding(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
     }
 
     private static func saturating(_ mean: Int64, _ sigma: Int64, times k: Int64) -> Int64 {
