@@ -73,7 +73,7 @@ checks+=,allow_header_conformance,ignored_auth,missing_required_header
 log "schemathesis against a node on port $port (max $max_examples examples per operation)"
 start=$(date +%s)
 status=0
-(cd "$work" && "$venv/bin/schemathesis" run "$document" \
+(cd "$work" && "$venv/bin/schemathesis" --config-file "$here/schemathesis.toml" run "$document" \
     --url "http://127.0.0.1:$port" \
     -H "Authorization: Bearer $token" \
     --checks "$checks" \

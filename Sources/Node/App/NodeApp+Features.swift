@@ -13,8 +13,9 @@ extension NodeApp {
             realtime,
             StatusFeature(services, announcements: realtime.hub),
             RateLimitFeature(services, alerts: realtime.hub),
-            BudgetFeature(services, alerts: realtime.hub),
+            BudgetFeature(services, alerts: realtime.hub, outlook: BudgetFeature.ledgerOutlook(services)),
             ClientRateLimitFeature(services),
+            AnalyticsFeature(services),
             DashboardFeature(),
         ]
         let readiness = Readiness(nodeID: services.configuration.nodeID,

@@ -48,6 +48,31 @@ struct BudgetFeature: NodeFeature {
         self.outlook = outlook
     }
 
+    /// Projection and anomaly per catalog service from the ledger (`CostHistoryStore`, one statement);
+    /// nil when PostgreSQL cannot answer (cost-monitoring then serves Redis's figures without them).
+    static func ledgerOutlook(_ services: NodeServices)
+        -> @Sendable (Date) async -> [String: CostMonitoringController.ServiceOutlook]? {
+        let history = CostHistoryStore(postgres: services.postgres)
+        let names = services.configuration.catalog.names
+        let failures = services.failureLog("budget.outlook")
+        return { now in
+            do throws(CoordinationError) {
+                let outlooks = try await history.outlook(now: now)
+                failures.succeeded()
+                var result: [String: CostMonitoringController.ServiceOutlook] = [:]
+                for name in names {
+                    let outlook = outlooks[name] ?? .quiet(service: name, now: now)
+                    result[name] = .init(projectedMonthMicros: outlook.projectedMonthMicros, anomaly: outlook.anomaly,
+                                         anomalyReason: outlook.anomalyReason)
+                }
+                return result
+            } catch {
+                failures.failed(error.reason, detail: error.description)
+                return nil
+            }
+        }
+    }
+
     var duties: [Duty] {
         [
             Duty("budget.ledger_drain", .continuous) { [self] in try await drainForever() },

@@ -65,6 +65,10 @@ import TestSupport
         // The ledger: each settled cost once, by event id.
         #expect(try await eventually(timeout: .seconds(15)) { try await BudgetAPI.ledger(cluster.databaseURL, "stripe").count == 2 })
         #expect(try await BudgetAPI.ledger(cluster.databaseURL, "stripe") == [eventID: 250_000, plainID: 100])
+        // The outlook from the ledger: under an hour of history, the projection is the month so far.
+        let outlook = try #require(try await BudgetAPI.monitoring(base, "stripe"))
+        #expect(outlook["projectedMonthMicros"] as? Int == 250_100)
+        #expect(outlook["anomaly"] as? Bool == false)
 
         // Roles: cost-monitoring and budget-alert are a manager's, the budget an admin's.
         #expect(try await TestHTTP.request(base + "/api/v1/external-services/cost-monitoring", bearer: user).status == 403)
