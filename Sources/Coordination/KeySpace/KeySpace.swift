@@ -93,13 +93,10 @@ public struct ServiceKeys: Sendable, Hashable {
 public struct ClientKeys: Sendable, Hashable {
     let space: KeySpace
     let tag: String
-    /// Sorted set: the client's requests in the last minute (as a service tier's log).
+    /// Sorted set: the client's requests in the last minute (score: Redis time, member: sequence).
     public var rateLimitLog: String { space.key(tag, "rl:minute") }
-    /// Hash: units in the window and the entry sequence.
+    /// String: the entry sequence (`ClientRateLimit.lua`), with the log's TTL.
     public var rateLimitState: String { space.key(tag, "rl:state") }
-    /// Hash of run-time overrides, as a service's `limits`: nothing writes it today (the limit is the
-    /// node's configuration), but the shared sliding-log script reads one as its last key.
-    public var limits: String { space.key(tag, "limits") }
 }
 
 /// `{node:<id>}`: what one node publishes about itself.

@@ -25,6 +25,17 @@ public struct RateLimitDecision: Sendable, Hashable {
     /// With a cost: the budget's decision and figures.
     public var budget: BudgetDecision?
 
+    init(allowed: Bool, deniedBy: String?, retryAfterMs: Int64?, atMs: Int64, tiers: [TierState], mode: RateLimitMode,
+         budget: BudgetDecision?) {
+        self.allowed = allowed
+        self.deniedBy = deniedBy
+        self.retryAfterMs = retryAfterMs
+        self.atMs = atMs
+        self.tiers = tiers
+        self.mode = mode
+        self.budget = budget
+    }
+
     /// Reads the script's flat reply (the mode and limits are those in force, which an admin may have
     /// changed from the policy's defaults) (see `RateLimitAcquire.lua`); nil if it has another shape.
     init?(reply: [Int64], policy: RateLimitPolicy, budget request: BudgetRequest? = nil) {
