@@ -4,7 +4,8 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// The budget's guarantees across three nodes: concurrent reservations never pass a budget.
+/// The budget's guarantees across three nodes: concurrent reservations never pass a budget, with a
+/// node SIGKILLed mid-run.
 @Suite(.serialized) struct BudgetClusterTests {
     final class Counts: Sendable {
         let allowed = Atomic<Int>(0)
@@ -37,14 +38,25 @@ import TestSupport
                     }
                 }
             }
+            // A node SIGKILLed mid-run: its in-flight requests fail, nothing it decided is undone.
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(150))
+                await cluster.nodes[2].killNow()
+            }
             try await group.waitForAll()
         }
-        // 14 x $0.07 = $0.98 fits; a 15th would pass $1.00.
-        #expect(counts.failed.load(ordering: .relaxed) == 0)
-        #expect(counts.allowed.load(ordering: .relaxed) == 14, "allowed \(counts.allowed.load(ordering: .relaxed)), denied \(counts.denied.load(ordering: .relaxed))")
+        // 14 x $0.07 = $0.98 fits; a 15th would pass $1.00. Requests lost with the killed node may
+        // have been decided before it died, so the answers seen can be fewer, never more; Redis's
+        // own count is exact: 14 reservations if 14 passed.
+        let allowed = counts.allowed.load(ordering: .relaxed)
+        #expect(allowed <= 14, "allowed \(allowed), denied \(counts.denied.load(ordering: .relaxed))")
         let state = try #require(try await BudgetAPI.monitoring(base, "stripe"))
-        #expect(state["reservedMicros"] as? Int == 980_000)
+        let reserved = try #require(state["reservedMicros"] as? Int)
+        #expect(reserved <= 1_000_000)
+        #expect(reserved == 70_000 * (state["liveReservations"] as? Int ?? -1))
+        // 30 requests through HAProxy alone outnumber the 14 slots: the budget is used exactly.
         #expect(state["liveReservations"] as? Int == 14)
+        #expect((state["liveReservations"] as? Int ?? 0) >= allowed)
     }
 
     /// Thirty concurrent costs through three nodes cross 70% once: one `warning` reaches the
