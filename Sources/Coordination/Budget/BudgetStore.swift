@@ -56,14 +56,16 @@ public struct BudgetStore: Sendable {
                                  raisedMonthLevel: numbers[11] > 0 ? BudgetLevel(rawValue: Int(numbers[11])) : nil)
     }
 
-    /// The budget of `service` now (releasing expired reservations on the way).
-    public func snapshot(_ service: String, dailyLimitMicros: Int64, monthlyBudgetMicros: Int64)
+    /// The budget of `service` now (releasing expired reservations on the way). With `raiseAlerts`
+    /// (the limits passed must then be the catalog's), a level reached without spending, because an
+    /// admin lowered the budget, is alerted like any other crossing.
+    public func snapshot(_ service: String, dailyLimitMicros: Int64, monthlyBudgetMicros: Int64, raiseAlerts: Bool = true)
         async throws(CoordinationError) -> BudgetSnapshot {
         let k = keys.service(service)
         let reply: RedisReply
         do {
             reply = try await redis.run(BudgetScripts.state, keys: [k.budget, k.limits, k.reservations, k.ledgerOutbox],
-                                        args: [String(dailyLimitMicros), String(monthlyBudgetMicros)])
+                                        args: [String(dailyLimitMicros), String(monthlyBudgetMicros), raiseAlerts ? service : ""])
         } catch {
             throw CoordinationError(redis: error, operation: "read the budget of \(service)")
         }
@@ -99,7 +101,7 @@ public struct BudgetStore: Sendable {
     /// is empty (everything recorded is then in `cost_events`). Until then, budget decisions answer
     /// `budgetRebuilding`. Safe to run on every node at once: the first rebuild wins, the others see ready.
     public func rebuildIfNeeded(_ service: String, now: Date = Date()) async throws(CoordinationError) -> RebuildOutcome {
-        let state = try await snapshot(service, dailyLimitMicros: 0, monthlyBudgetMicros: 0)
+        let state = try await snapshot(service, dailyLimitMicros: 0, monthlyBudgetMicros: 0, raiseAlerts: false)
         if state.figures != nil { return .ready }
         if state.outboxLength > 0 { return .waitingForOutbox }
         // The period from the cluster clock the script read, not this node's.

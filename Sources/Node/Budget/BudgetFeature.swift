@@ -106,7 +106,7 @@ struct BudgetFeature: NodeFeature {
     private func rebuild() async throws {
         var restored = false
         for service in catalog.names {
-            let state = try await budgets.snapshot(service, dailyLimitMicros: 0, monthlyBudgetMicros: 0)
+            let state = try await budgets.snapshot(service, dailyLimitMicros: 0, monthlyBudgetMicros: 0, raiseAlerts: false)
             guard state.figures == nil else { continue }
             if !restored {
                 // Redis lost its data: the admins' budgets and limits go back first, so the first

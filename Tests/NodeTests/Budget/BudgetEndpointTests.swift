@@ -76,6 +76,11 @@ import TestSupport
         #expect(try await BudgetAPI.put(base, "nope/budget", try BudgetAPI.token(.admin), #"{"dailyLimitMicros":5}"#).status == 404)
         #expect(try await BudgetAPI.put(base, "stripe/budget", try BudgetAPI.token(.admin), #"{"dailyLimitMicros":-5}"#).status == 400)
         #expect(try await BudgetAPI.put(base, "stripe/budget", try BudgetAPI.token(.admin), #"{}"#).status == 400)
+        // Lowering the budget under what is spent raises the level it reaches, once, without a new cost.
+        #expect(try await BudgetAPI.put(base, "stripe/budget", try BudgetAPI.token(.admin), #"{"dailyLimitMicros":280000}"#).status == 200)
+        #expect(try await eventually(timeout: .seconds(10)) {
+            try await Self.alertLevels(cluster.databaseURL, "stripe", period: "day") == ["critical"]
+        })
         let alert = try await BudgetAPI.post(base, "budget-alert", try BudgetAPI.token(.manager),
                                              #"{"service":"stripe","level":"warning","message":"heads up"}"#)
         #expect(alert.status == 201, "\(alert.text)")

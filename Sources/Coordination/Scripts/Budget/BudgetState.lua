@@ -2,7 +2,9 @@
 -- rolling the day and month over on the way (so a quiet service's figures are current too).
 --
 -- KEYS[1] = budget hash, KEYS[2] = limits hash, KEYS[3] = reservations zset, KEYS[4] = ledger outbox
--- ARGV[1] = default daily limit, ARGV[2] = default monthly budget
+-- ARGV[1] = default daily limit, ARGV[2] = default monthly budget, ARGV[3] = service name: a level
+-- reached without spending (an admin lowered the budget) is alerted here, once, like any other
+-- ('': only read, for callers that do not pass the real default limits)
 -- Returns {-1} while the counters are not rebuilt; else
 --   {1, now, level, dspent, mspent, reserved, daily, monthly, dayResetMs, monthResetMs,
 --    live reservations, expired reservations (ever), outbox length, oldest outbox entry (ms, 0: none)}
@@ -12,6 +14,7 @@ local oldest = 0
 local first = redis.call('XRANGE', KEYS[4], '-', '+', 'COUNT', 1)
 if #first == 1 then oldest = tonumber(string.match(first[1][1], '^(%d+)')) end
 if not b then return {-1, now, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, redis.call('XLEN', KEYS[4]), oldest} end
+if ARGV[3] ~= '' then budget_raise_alerts(KEYS[4], b, ARGV[3], now) end
 budget_save(KEYS[1], b)
 local out = {1, now}
 for _, v in ipairs(budget_figures(b)) do out[#out + 1] = v end
