@@ -60,6 +60,21 @@ import TestSupport
         #expect(reply.integer.flatMap { BudgetLevel(rawValue: Int($0)) } == BudgetLevel(used: amount.0, limit: amount.1))
     }
 
+    static let saveProbe = RedisScript(lua: PackageResources.BudgetPrelude_lua + Array("""
+        budget_save(KEYS[1], {day = 20000, month = 24311, dspent = tonumber(ARGV[1]), mspent = tonumber(ARGV[1]),
+            reserved = 0, dalert = 0, malert = 0})
+        return redis.call('HGET', KEYS[1], 'dspent')
+        """.utf8))
+
+    /// Amounts past Lua's "%.14g" (above $100M in micros) are stored digit for digit.
+    @Test func largeAmountsAreStoredExactly() async throws {
+        let redis = try Self.redis()
+        let key = KeySpace(prefix: "prelude\(UInt32.random(in: 0...UInt32.max))").service("big").budget
+        let reply = try await redis.run(Self.saveProbe, keys: [key], args: ["1234567890123456"])
+        #expect(reply.string == "1234567890123456")
+        _ = try await redis.send("DEL", key)
+    }
+
     @Test func levelsAndPriorities() {
         #expect(BudgetLevel(used: 89, limit: 100) == .critical)
         #expect(BudgetLevel(used: 90, limit: 100) == .throttled)

@@ -5,6 +5,12 @@
 
 local DAY_MS = 86400000
 
+-- An amount as Redis stores it: Lua would write a number as "%.14g" ("1.2345678901234e+14" from
+-- $123M), losing cents and breaking tonumber on the way back; "%d" is exact below 2^53.
+local function int(x)
+    return string.format('%d', x)
+end
+
 -- (year, month, day) of a day counted from 1970-01-01 (H. Hinnant's civil_from_days).
 local function civil_from_days(days)
     local z = days + 719468
@@ -77,8 +83,8 @@ local function budget_open(budgetKey, limitsKey, reservationsKey, now, dailyDefa
 end
 
 local function budget_save(budgetKey, b)
-    redis.call('HSET', budgetKey, 'day', b.day, 'month', b.month, 'dspent', b.dspent, 'mspent', b.mspent,
-        'reserved', b.reserved, 'dalert', b.dalert, 'malert', b.malert)
+    redis.call('HSET', budgetKey, 'day', int(b.day), 'month', int(b.month), 'dspent', int(b.dspent),
+        'mspent', int(b.mspent), 'reserved', int(b.reserved), 'dalert', b.dalert, 'malert', b.malert)
 end
 
 -- Level of `used` against `limit`: 0 ok, 1 warning (70%), 2 critical (85%), 3 throttled (90%),
@@ -110,15 +116,15 @@ local function budget_raise_alerts(outboxKey, b, service, now)
     local raised = {0, 0}
     if dl > b.dalert then
         redis.call('XADD', outboxKey, '*', 'kind', 'alert', 'service', service, 'level', LEVEL_NAMES[dl],
-            'period', 'day', 'key', b.dayKey .. ':' .. LEVEL_NAMES[dl], 'spent', b.dspent + b.reserved,
-            'limit', b.daily, 'at', now)
+            'period', 'day', 'key', b.dayKey .. ':' .. LEVEL_NAMES[dl], 'spent', int(b.dspent + b.reserved),
+            'limit', int(b.daily), 'at', int(now))
         b.dalert = dl
         raised[1] = dl
     end
     if ml > b.malert then
         redis.call('XADD', outboxKey, '*', 'kind', 'alert', 'service', service, 'level', LEVEL_NAMES[ml],
-            'period', 'month', 'key', b.monthKey .. ':' .. LEVEL_NAMES[ml], 'spent', b.mspent + b.reserved,
-            'limit', b.monthly, 'at', now)
+            'period', 'month', 'key', b.monthKey .. ':' .. LEVEL_NAMES[ml], 'spent', int(b.mspent + b.reserved),
+            'limit', int(b.monthly), 'at', int(now))
         b.malert = ml
         raised[2] = ml
     end

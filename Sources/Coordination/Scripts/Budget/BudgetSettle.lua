@@ -46,7 +46,7 @@ end
 b.dspent = b.dspent + cost
 b.mspent = b.mspent + cost
 redis.call('XADD', KEYS[5], '*', 'kind', 'cost', 'event', eventId, 'service', ARGV[10], 'operation', ARGV[3],
-    'cost', cost, 'units', ARGV[4], 'reservation', reservation, 'request', ARGV[6], 'node', ARGV[7], 'at', now)
+    'cost', int(cost), 'units', ARGV[4], 'reservation', reservation, 'request', ARGV[6], 'node', ARGV[7], 'at', int(now))
 local raised = budget_raise_alerts(KEYS[5], b, ARGV[10], now)
 budget_save(KEYS[1], b)
 local out = {outcome, now}

@@ -138,8 +138,8 @@ if budget and consume and allowed then
     local id = ARGV[B + 2]
     local lifetime = tonumber(ARGV[B + 3])
     budget.reserved = budget.reserved + cost
-    redis.call('ZADD', KEYS[4 + n], now + lifetime, id .. ':' .. cost)
-    redis.call('HSET', KEYS[5 + n], 'amount', cost, 'state', 'reserved')
+    redis.call('ZADD', KEYS[4 + n], now + lifetime, id .. ':' .. int(cost))
+    redis.call('HSET', KEYS[5 + n], 'amount', int(cost), 'state', 'reserved')
     -- Kept beyond its expiry, so a late settlement is told it had expired rather than unknown.
     redis.call('PEXPIRE', KEYS[5 + n], lifetime + DAY_MS)
     raised = budget_raise_alerts(KEYS[6 + n], budget, ARGV[B + 6], now)
