@@ -87,6 +87,8 @@ public struct ServiceKeys: Sendable, Hashable {
     /// Stream: the cost ledger's outbox (settled costs and budget alerts on their way to PostgreSQL),
     /// read by every node through the consumer group `ledger`.
     public var ledgerOutbox: String { space.key(tag, "outbox") }
+    /// List: ledger entries PostgreSQL refused as data (described in words), for an operator.
+    public var ledgerDeadLetter: String { space.key(tag, "outbox:dead") }
 }
 
 /// `{client:<sub>}`: one API client's state.

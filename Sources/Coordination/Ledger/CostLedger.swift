@@ -33,6 +33,9 @@ public struct CostLedger: Sendable {
         /// Alerts stored now, to broadcast (a duplicate is not returned).
         public var alerts: [BudgetAlertRecord] = []
         public var unreadable: Int = 0
+        /// Entries PostgreSQL refused as data (not an outage): kept in the service's dead-letter list
+        /// (`KeySpace.ServiceKeys.ledgerDeadLetter`) for an operator, acknowledged so the rest flows.
+        public var deadLettered: Int = 0
     }
 
     /// Moves one batch of `service`'s outbox to PostgreSQL as `consumer` (the node id): first what this
@@ -55,9 +58,31 @@ public struct CostLedger: Sendable {
             }
         }
         if !costs.isEmpty || !alerts.isEmpty {
-            let inserted = try await insert(costs: costs, alerts: alerts)
-            result.costsInserted = inserted.costs
-            result.alerts = inserted.alerts
+            do {
+                let inserted = try await insert(costs: costs, alerts: alerts)
+                result.costsInserted = inserted.costs
+                result.alerts = inserted.alerts
+            } catch where !error.isUnavailable {
+                // PostgreSQL refused the batch as data: one entry is poison. Insert one by one so the
+                // rest is stored; the poison goes to the dead-letter list, never retried forever
+                // (it would hold up this service's ledger and any rebuild behind it).
+                for cost in costs {
+                    do {
+                        result.costsInserted += try await insert(costs: [cost], alerts: []).costs
+                    } catch where !error.isUnavailable {
+                        try await deadLetter(service, "cost \(cost.eventID) \(cost.costMicros) micros: \(error.detail)")
+                        result.deadLettered += 1
+                    }
+                }
+                for alert in alerts {
+                    do {
+                        result.alerts += try await insert(costs: [], alerts: [alert]).alerts
+                    } catch where !error.isUnavailable {
+                        try await deadLetter(service, "alert \(alert.key): \(error.detail)")
+                        result.deadLettered += 1
+                    }
+                }
+            }
         }
         let ids = entries.map(\.id)
         do {
@@ -70,6 +95,14 @@ public struct CostLedger: Sendable {
         }
         result.acknowledged = ids.count
         return result
+    }
+
+    private func deadLetter(_ service: String, _ text: String) async throws(CoordinationError) {
+        do {
+            _ = try await redis.send("RPUSH", keys.service(service).ledgerDeadLetter, text).throwingServerError()
+        } catch {
+            throw CoordinationError(redis: error, operation: "dead-letter a ledger entry")
+        }
     }
 
     /// `XREADGROUP` from `id` (`0`: this consumer's pending entries; `>`: new ones). Creates the

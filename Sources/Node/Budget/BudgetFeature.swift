@@ -21,12 +21,16 @@ struct BudgetFeature: NodeFeature {
     let nodeID: String
     let claimIdleMs: Int64
     let alerts: BudgetAlerts
+    let notReadySince = NotReadySince()
+    /// A failing service's drain, logged once per reason while the others go on.
+    let drainFailures: FailureLog
     let outlook: @Sendable (Date) async -> [String: CostMonitoringController.ServiceOutlook]?
 
     static let outboxDepth = "coordinator_ledger_outbox_depth"
     static let outboxAge = "coordinator_ledger_outbox_age_seconds"
     static let ledgerInserted = "coordinator_ledger_costs_inserted_total"
     static let ledgerUnreadable = "coordinator_ledger_unreadable_entries_total"
+    static let ledgerDeadLettered = "coordinator_ledger_dead_lettered_total"
     static let spent = "coordinator_budget_spent_micros"
     static let reserved = "coordinator_budget_reserved_micros"
     static let reservationsLive = "coordinator_budget_reservations"
@@ -45,6 +49,7 @@ struct BudgetFeature: NodeFeature {
         nodeID = services.configuration.nodeID
         claimIdleMs = Int64(services.configuration.ledgerClaimIdleMs)
         alerts = BudgetAlerts(hub: room, failures: services.failureLog("budget.alerts"))
+        drainFailures = services.failureLog("budget.ledger_drain")
         self.outlook = outlook
     }
 
@@ -92,14 +97,33 @@ struct BudgetFeature: NodeFeature {
             round += 1
             // A dead node's entries are looked for about every 2 s (they wait claimIdleMs anyway).
             let claim = round % 10 == 1 ? claimIdleMs : nil
+            var failure: CoordinationError?
             for service in catalog.names {
-                let result = try await ledger.drain(service, consumer: nodeID, claimIdleMs: claim)
+                // One service failing (a dependency hiccup) must not starve the others of draining.
+                let result: CostLedger.DrainResult
+                do {
+                    result = try await ledger.drain(service, consumer: nodeID, claimIdleMs: claim)
+                } catch {
+                    failure = error
+                    continue
+                }
                 moved += result.acknowledged
                 if result.costsInserted > 0 { metrics.increment(Self.ledgerInserted, [("service", service)], by: Double(result.costsInserted)) }
+                if result.deadLettered > 0 {
+                    metrics.increment(Self.ledgerDeadLettered, [("service", service)], by: Double(result.deadLettered))
+                }
                 if result.unreadable > 0 { metrics.increment(Self.ledgerUnreadable, [("service", service)], by: Double(result.unreadable)) }
+                if result.deadLettered > 0 {
+                    metrics.increment(Self.ledgerDeadLettered, [("service", service)], by: Double(result.deadLettered))
+                }
                 for alert in result.alerts { await alerts.publish(alert) }
             }
-            if moved == 0 { try await Task.sleep(for: .milliseconds(200)) }
+            if let failure {
+                drainFailures.failed(failure.reason, detail: failure.description)
+            } else {
+                drainFailures.succeeded()
+            }
+            if moved == 0 { try await Task.sleep(for: failure == nil ? .milliseconds(200) : .seconds(1)) }
         }
     }
 
@@ -107,7 +131,12 @@ struct BudgetFeature: NodeFeature {
         var restored = false
         for service in catalog.names {
             let state = try await budgets.snapshot(service, dailyLimitMicros: 0, monthlyBudgetMicros: 0, raiseAlerts: false)
-            guard state.figures == nil else { continue }
+            guard state.figures == nil else {
+                notReadySince.clear(service)
+                continue
+            }
+            // Longer than a drain batch takes from its read to its commit (PostgreSQL up).
+            guard notReadySince.elapsed(service, grace: .seconds(2)) else { continue }
             if !restored {
                 // Redis lost its data: the admins' budgets and limits go back first, so the first
                 // decision after the rebuild is taken against them, not the catalog's defaults.
@@ -155,6 +184,10 @@ struct BudgetFeature: NodeFeature {
         metrics.describe(Self.outboxDepth, .gauge, help: "Costs and alerts in the Redis ledger outbox, not yet in PostgreSQL, by service.")
         metrics.describe(Self.outboxAge, .gauge, help: "Age of the oldest ledger outbox entry in seconds (0: empty), by service.")
         metrics.describe(Self.ledgerInserted, .counter, help: "Cost rows this node inserted into cost_events, by service.")
+        metrics.describe(Self.ledgerDeadLettered, .counter,
+                         help: "Ledger entries PostgreSQL refused as data (not an outage), moved to the service's dead-letter list.")
+        metrics.describe(Self.ledgerDeadLettered, .counter,
+                         help: "Ledger entries PostgreSQL refused as data (not an outage), moved to the service's dead-letter list.")
         metrics.describe(Self.ledgerUnreadable, .counter, help: "Ledger outbox entries this node could not read (acknowledged, skipped).")
         metrics.describe(Self.spent, .gauge, help: "Micro-dollars spent in the current UTC day or month, by service and period.")
         metrics.describe(Self.reserved, .gauge, help: "Micro-dollars reserved by calls in flight, by service.")
@@ -183,6 +216,14 @@ struct BudgetFeature: NodeFeature {
                                        code: "invalid_field", field: "costMicros")
         }
         return cost
+    }
+
+    /// PostgreSQL text cannot hold NUL (jsonb refuses `\u0000`, which would jam a whole ledger
+    /// batch), and control characters have no business in an operation name: refused at the door.
+    static func hasControlCharacters(_ text: String, allowingNewlines: Bool = false) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            (scalar.value < 0x20 && !(allowingNewlines && (scalar == "\n" || scalar == "\t"))) || scalar.value == 0x7F
+        }
     }
 
     /// Reservation ids are lowercase UUIDs minted by a node: anything else cannot name one (and

@@ -115,8 +115,9 @@ struct CostMonitoringController: Sendable {
                                        code: "invalid_field", field: "level")
         }
         let message = try body.requiredString("message")
-        guard (1...1_000).contains(message.count) else {
-            throw HTTPError.badRequest("message must be 1 to 1000 characters.", code: "invalid_field", field: "message")
+        guard (1...1_000).contains(message.count), !BudgetFeature.hasControlCharacters(message, allowingNewlines: true) else {
+            throw HTTPError.badRequest("message must be 1 to 1000 characters without control characters.", code: "invalid_field",
+                                       field: "message")
         }
         let alert = try await ledger.recordAlert(service: service, level: level, message: message, actor: claims.subject,
                                                  nodeID: nodeID, requestID: context.requestID)

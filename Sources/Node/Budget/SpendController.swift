@@ -28,8 +28,9 @@ struct SpendController: Sendable {
         let service = try body.requiredString("service")
         guard let definition = catalog[service] else { throw BudgetFeature.unknownService(service, catalog, field: "service") }
         let operation = try body.requiredString("operation")
-        guard (1...128).contains(operation.utf8.count) else {
-            throw HTTPError.badRequest("operation must be 1 to 128 bytes.", code: "invalid_field", field: "operation")
+        guard (1...128).contains(operation.utf8.count), !BudgetFeature.hasControlCharacters(operation) else {
+            throw HTTPError.badRequest("operation must be 1 to 128 bytes without control characters.", code: "invalid_field",
+                                       field: "operation")
         }
         let cost = try BudgetFeature.costMicros(body, required: true) ?? 0
         let units = try body.integer("units") ?? 1

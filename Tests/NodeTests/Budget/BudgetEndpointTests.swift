@@ -50,7 +50,8 @@ import TestSupport
         for body in [#"{"service":"stripe","operation":"x"}"#, #"{"service":"stripe","operation":"x","costMicros":"5"}"#,
                      #"{"service":"stripe","operation":"x","costMicros":-1}"#, #"{"service":"stripe","costMicros":5}"#,
                      #"{"service":"stripe","operation":"x","costMicros":5,"reservationId":"abc"}"#,
-                     #"{"service":"stripe","operation":"x","costMicros":5,"units":0}"#, #"{"service":"stripe","#] {
+                     #"{"service":"stripe","operation":"x","costMicros":5,"units":0}"#, #"{"service":"stripe","#,
+                     #"{"service":"stripe","operation":"x\u0000","costMicros":5}"#] {
             let reply = try await BudgetAPI.post(base, "spend", user, body)
             #expect(reply.status == 400, "\(body) -> \(reply.status) \(reply.text)")
         }

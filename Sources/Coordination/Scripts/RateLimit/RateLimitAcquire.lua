@@ -107,12 +107,19 @@ if cost >= 0 then
     elseif budget.mspent + budget.reserved + cost > budget.monthly then
         budgetReason = 2
     end
-    if budgetReason ~= 0 and denied == 0 then
+    if budgetReason ~= 0 then
         -- Name the period that refused: the one over its limit, or the one at the higher level.
         local monthly = budgetReason == 2 or (budgetReason == 3 and ml > dl)
-        denied = monthly and (n + 2) or (n + 1)
-        retry = monthly and monthRetry or dayRetry
-        if (monthly and cost > budget.monthly) or (not monthly and cost > budget.daily) then retry = -1 end
+        local budgetRetry = monthly and monthRetry or dayRetry
+        if (monthly and cost > budget.monthly) or (not monthly and cost > budget.daily) then budgetRetry = -1 end
+        if denied == 0 or (shadow and denied <= n) then
+            -- The budget is what refuses (a shadow-mode tier would not have).
+            denied = monthly and (n + 2) or (n + 1)
+            retry = budgetRetry
+        elseif retry ~= -1 and (budgetRetry == -1 or budgetRetry > retry) then
+            -- A tier refused too: retrying when it has room would still meet the budget.
+            retry = budgetRetry
+        end
     end
 end
 
