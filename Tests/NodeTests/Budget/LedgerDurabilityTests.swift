@@ -47,23 +47,30 @@ import TestSupport
         #expect(try await eventually(timeout: .seconds(15)) { try await BudgetAPI.ledger(postgres.url, "samsara").count == 30 })
 
         try await postgres.stop()
-        try await record(60, from: 30, via: bases)
-        // Every node reads entries it cannot insert (they stay pending at that node); kill node 2
-        // while it holds some, so only a claim by another node can bring them to PostgreSQL.
+        // Every node reads entries it cannot insert (they stay pending at that node, which retries
+        // them before reading new ones). Waves of costs until node 2 holds some, then kill it, so
+        // only a claim by another node can bring them to PostgreSQL.
         let redis = try RedisClient(configuration: .init(url: try TestEnvironment.redisURL()))
         let outbox = KeySpace(prefix: prefix).service("samsara").ledgerOutbox
-        let holding = try await eventually(timeout: .seconds(10)) {
-            let reply = try await redis.send("XPENDING", outbox, "ledger")
-            let consumers = reply.array?.last?.array ?? []
-            return consumers.contains { $0.array?.first?.string == "\(prefix)-2" }
+        var holding = false
+        var sent = 30
+        for _ in 0..<12 where !holding {
+            try await record(10, from: sent, via: bases)
+            sent += 10
+            holding = try await eventually(timeout: .milliseconds(1_500)) {
+                let reply = try await redis.send("XPENDING", outbox, "ledger")
+                let consumers = reply.array?.last?.array ?? []
+                return consumers.contains { $0.array?.first?.string == "\(prefix)-2" }
+            }
         }
         #expect(holding, "node 2 never held outbox entries")
         await nodes[1].killNow()
-        try await record(30, from: 90, via: [bases[0], bases[2]])
+        try await record(30, from: sent, via: [bases[0], bases[2]])
+        sent += 30
         try await postgres.start()
 
         let expected = recorded.withLock { $0 }
-        #expect(expected.count == 120, "the API refused costs while PostgreSQL was down: \(expected.count) of 120 acknowledged")
+        #expect(expected.count == sent, "the API refused costs while PostgreSQL was down: \(expected.count) of \(sent) acknowledged")
         let complete = try await eventually(timeout: .seconds(40)) {
             try await BudgetAPI.ledger(postgres.url, "samsara").count >= expected.count
         }
