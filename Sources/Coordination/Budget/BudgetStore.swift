@@ -29,7 +29,9 @@ public struct BudgetStore: Sendable {
         }
         let k = keys.service(settlement.service)
         // Without a reservation the fourth key is never written: any key of the service's tag will do.
-        let reservationKey = settlement.reservationID.map(k.reservation) ?? k.reservations
+        let idempotent = settlement.reservationID == nil && settlement.idempotencyKey != nil
+        let reservationKey = settlement.reservationID.map(k.reservation) ?? settlement.idempotencyKey.map(k.spendIdempotency)
+            ?? k.reservations
         let reply: RedisReply
         do {
             reply = try await redis.run(BudgetScripts.settle, keys: [k.budget, k.limits, k.reservations, reservationKey, k.ledgerOutbox],
@@ -37,7 +39,7 @@ public struct BudgetStore: Sendable {
                                                String(settlement.units), settlement.reservationID ?? "", settlement.requestID,
                                                settlement.nodeID, String(settlement.defaultDailyLimitMicros),
                                                String(settlement.defaultMonthlyBudgetMicros), settlement.service,
-                                               String(Self.settledMemoryMs)])
+                                               String(Self.settledMemoryMs), idempotent ? "1" : "0"])
         } catch {
             throw CoordinationError(redis: error, operation: "record a cost of \(settlement.service)")
         }

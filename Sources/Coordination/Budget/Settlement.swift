@@ -6,6 +6,9 @@ public struct Settlement: Sendable, Hashable {
     public var costMicros: Int64
     public var units: Int
     public var reservationID: String?
+    /// The caller's key for a cost without a reservation: a retry with the same key (per service,
+    /// for 24 h) records nothing again and answers the first `eventID`.
+    public var idempotencyKey: String?
     /// Minted by the node (a UUID): the row's unique id in `cost_events`.
     public var eventID: String
     public var requestID: String
@@ -14,13 +17,14 @@ public struct Settlement: Sendable, Hashable {
     public var defaultMonthlyBudgetMicros: Int64
 
     public init(service: String, operation: String, costMicros: Int64, units: Int, reservationID: String?,
-                eventID: String, requestID: String, nodeID: String,
+                idempotencyKey: String? = nil, eventID: String, requestID: String, nodeID: String,
                 defaultDailyLimitMicros: Int64, defaultMonthlyBudgetMicros: Int64) {
         self.service = service
         self.operation = operation
         self.costMicros = costMicros
         self.units = units
         self.reservationID = reservationID
+        self.idempotencyKey = idempotencyKey
         self.eventID = eventID
         self.requestID = requestID
         self.nodeID = nodeID
@@ -38,7 +42,8 @@ public struct Settlement: Sendable, Hashable {
         case expired = 2
         /// No such reservation (never made, or lost with Redis's data): the cost is recorded anyway.
         case unknownReservation = 3
-        /// Settled before: nothing recorded again; `eventID` is the first settlement's.
+        /// Settled (or recorded with the same idempotency key) before: nothing recorded again;
+        /// `eventID` is the first one's.
         case alreadySettled = 4
 
         public var name: String {

@@ -84,6 +84,9 @@ public struct ServiceKeys: Sendable, Hashable {
     /// Hash of one reservation (`amount`, `state`: reserved/settled, `event` once settled), kept 24 h
     /// so settling twice is answered with the first settlement.
     public func reservation(_ id: String) -> String { space.key(tag, "resv:" + id) }
+    /// Hash: the event a cost recorded with this idempotency key became (`POST /spend` without a
+    /// reservation), kept 24 h. The key is checked by the caller: `[A-Za-z0-9._:-]`, 1-128.
+    public func spendIdempotency(_ key: String) -> String { space.key(tag, "spend:" + key) }
     /// Stream: the cost ledger's outbox (settled costs and budget alerts on their way to PostgreSQL),
     /// read by every node through the consumer group `ledger`.
     public var ledgerOutbox: String { space.key(tag, "outbox") }

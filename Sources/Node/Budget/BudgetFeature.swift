@@ -226,6 +226,14 @@ struct BudgetFeature: NodeFeature {
         }
     }
 
+    /// Idempotency keys become part of a Redis key: a plain alphabet, no braces, bounded.
+    static func isIdempotencyKey(_ text: String) -> Bool {
+        (1...128).contains(text.utf8.count) && text.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2E || byte == 0x5F || byte == 0x3A || byte == 0x2D
+        }
+    }
+
     /// Reservation ids are lowercase UUIDs minted by a node: anything else cannot name one (and
     /// cannot reach into the key layout).
     static func isReservationID(_ text: String) -> Bool {

@@ -41,8 +41,14 @@ struct SpendController: Sendable {
         if let reservation, !BudgetFeature.isReservationID(reservation) {
             throw HTTPError.badRequest("reservationId is not one this cluster issued.", code: "invalid_field", field: "reservationId")
         }
+        let idempotencyKey = try body.string("idempotencyKey")
+        if let idempotencyKey, !BudgetFeature.isIdempotencyKey(idempotencyKey) {
+            throw HTTPError.badRequest("idempotencyKey must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'.",
+                                       code: "invalid_field", field: "idempotencyKey")
+        }
         let result = try await budgets.settle(Settlement(
             service: service, operation: operation, costMicros: cost, units: Int(units), reservationID: reservation,
+            idempotencyKey: idempotencyKey,
             eventID: UUID().uuidString.lowercased(), requestID: context.requestID, nodeID: nodeID,
             defaultDailyLimitMicros: definition.dailyLimitMicros, defaultMonthlyBudgetMicros: definition.monthlyBudgetMicros))
         metrics.increment(Self.recorded, [("service", service), ("outcome", result.outcome.name)])

@@ -42,9 +42,17 @@ import TestSupport
         #expect(again["duplicate"] as? Bool == true)
         #expect(again["eventId"] as? String == eventID)
         #expect((again["budget"] as? [String: Any])?["spentTodayMicros"] as? Int == 250_000)
-        let plain = try await BudgetAPI.post(base, "spend", user, #"{"service":"stripe","operation":"refund","costMicros":100}"#).json()
+        let plain = try await BudgetAPI.post(base, "spend", user,
+                                             #"{"service":"stripe","operation":"refund","costMicros":100,"idempotencyKey":"refund-7"}"#).json()
         #expect(plain["outcome"] as? String == "recorded")
         let plainID = try #require(plain["eventId"] as? String)
+        // A retry with the same idempotency key records nothing again.
+        let retried = try await BudgetAPI.post(base, "spend", user,
+                                               #"{"service":"stripe","operation":"refund","costMicros":100,"idempotencyKey":"refund-7"}"#).json()
+        #expect(retried["duplicate"] as? Bool == true)
+        #expect(retried["eventId"] as? String == plainID)
+        #expect(try await BudgetAPI.post(base, "spend", user,
+                                         #"{"service":"stripe","operation":"x","costMicros":1,"idempotencyKey":"a{b}"}"#).status == 400)
 
         // Refused input changes nothing.
         for body in [#"{"service":"stripe","operation":"x"}"#, #"{"service":"stripe","operation":"x","costMicros":"5"}"#,

@@ -3,12 +3,14 @@
 -- atomic step, so the counters and the ledger can never disagree.
 --
 -- KEYS[1] = budget hash, KEYS[2] = limits hash, KEYS[3] = reservations zset,
--- KEYS[4] = the reservation's hash (any unused key of the service's tag when there is none),
+-- KEYS[4] = the reservation's hash; without a reservation, the idempotency key's hash when
+-- ARGV[12] is '1' (else any unused key of the service's tag),
 -- KEYS[5] = ledger outbox stream
 -- ARGV[1] = cost (micros, >= 0), ARGV[2] = event id, ARGV[3] = operation, ARGV[4] = units,
 -- ARGV[5] = reservation id ('' for none), ARGV[6] = request id, ARGV[7] = node id,
 -- ARGV[8] = default daily limit, ARGV[9] = default monthly budget, ARGV[10] = service name,
--- ARGV[11] = how long a settled reservation is remembered (ms)
+-- ARGV[11] = how long a settled reservation (or an idempotency key) is remembered (ms),
+-- ARGV[12] = '1' when KEYS[4] is the caller's idempotency key (a cost without a reservation)
 -- Returns {-1} while the counters are not rebuilt; else
 --   {outcome, now, level, dspent, mspent, reserved, daily, monthly, dayResetMs, monthResetMs,
 --    raised day level, raised month level, event id}
@@ -41,6 +43,18 @@ if reservation ~= '' then
         outcome = 3
     end
     redis.call('HSET', KEYS[4], 'state', 'settled', 'event', eventId, 'amount', r[1] or '0')
+    redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[11]))
+elseif ARGV[12] == '1' then
+    -- A retried request with the same idempotency key: answered with the first recording.
+    local prior = redis.call('HGET', KEYS[4], 'event')
+    if prior then
+        local out = {4, now}
+        for _, v in ipairs(budget_figures(b)) do out[#out + 1] = v end
+        out[#out + 1] = 0; out[#out + 1] = 0; out[#out + 1] = prior
+        budget_save(KEYS[1], b)
+        return out
+    end
+    redis.call('HSET', KEYS[4], 'event', eventId)
     redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[11]))
 end
 b.dspent = b.dspent + cost
