@@ -102,7 +102,7 @@ public struct BudgetStore: Sendable {
     /// If Redis lost the counters of `service`, rebuilds them from PostgreSQL's ledger once its outbox
     /// is empty (everything recorded is then in `cost_events`). Until then, budget decisions answer
     /// `budgetRebuilding`. Safe to run on every node at once: the first rebuild wins, the others see ready.
-    public func rebuildIfNeeded(_ service: String, now: Date = Date()) async throws(CoordinationError) -> RebuildOutcome {
+    public func rebuildIfNeeded(_ service: String) async throws(CoordinationError) -> RebuildOutcome {
         let state = try await snapshot(service, dailyLimitMicros: 0, monthlyBudgetMicros: 0, raiseAlerts: false)
         if state.figures != nil { return .ready }
         if state.outboxLength > 0 { return .waitingForOutbox }
@@ -138,7 +138,7 @@ public struct BudgetStore: Sendable {
         case 1: return .rebuilt(dayMicros: day, monthMicros: month)
         case 0: return .ready
         case -1: return .waitingForOutbox
-        case -2: return try await rebuildIfNeeded(service, now: now)   // midnight passed in between: sum again
+        case -2: return try await rebuildIfNeeded(service)   // midnight passed in between: sum again
         default: throw corrupt(reply, "rebuild the budget of \(service)")
         }
     }

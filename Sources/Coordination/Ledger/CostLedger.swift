@@ -195,9 +195,9 @@ public struct CostLedger: Sendable {
         RETURNING id, service, level, period, message, utilization, spent_micros, limit_micros, created_at
     )
     SELECT 'cost', count(*), NULL::text, NULL::text, NULL::text, NULL::double precision, NULL::bigint, NULL::bigint,
-           NULL::timestamptz FROM costs
+           NULL::timestamptz, NULL::text FROM costs
     UNION ALL
-    SELECT 'alert', id, service, level, period || E'\\t' || message, utilization, spent_micros, limit_micros, created_at FROM alerts
+    SELECT 'alert', id, service, level, period, utilization, spent_micros, limit_micros, created_at, message FROM alerts
     """
 
     private func insert(costs: [LedgerEntry.Cost], alerts: [LedgerEntry.Alert]) async throws(CoordinationError)
@@ -233,11 +233,10 @@ public struct CostLedger: Sendable {
                     inserted = Int(try row.decode(at: 1, as: Int64.self))
                     continue
                 }
-                let periodAndMessage = try row.decode(at: 4, as: String.self).split(separator: "\t", maxSplits: 1)
                 stored.append(BudgetAlertRecord(
                     id: try row.decode(at: 1, as: Int64.self), service: try row.decode(at: 2, as: String.self),
-                    level: try row.decode(at: 3, as: String.self), period: periodAndMessage.first.map(String.init),
-                    message: periodAndMessage.count > 1 ? String(periodAndMessage[1]) : "",
+                    level: try row.decode(at: 3, as: String.self), period: try row.decode(at: 4, as: String.self),
+                    message: try row.decode(at: 9, as: String.self),
                     utilization: try row.decode(at: 5, as: Double?.self), spentMicros: try row.decode(at: 6, as: Int64?.self),
                     limitMicros: try row.decode(at: 7, as: Int64?.self), actor: "system", createdAt: try row.decode(at: 8, as: Date.self)))
             }
