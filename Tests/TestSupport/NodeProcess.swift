@@ -43,33 +43,46 @@ package final class NodeProcess: Sendable {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        let handle = pipe.fileHandleForReading
-        handle.readabilityHandler = { [collected] h in
-            let chunk = h.availableData
-            if chunk.isEmpty {
-                h.readabilityHandler = nil
-                collected.finished.withLock { $0 = true }
-                return
+        try process.run()
+        // A blocking read loop on its own thread, not `readabilityHandler`: tearing down the
+        // dispatch read source that handler installs races the descriptor's close and crashes the
+        // whole test process in `_dispatch_event_loop_drain` (swift-corelibs-libdispatch#949; it
+        // happened in CI). A blocking read registers nothing with libdispatch. The thread holds the
+        // pipe, so the descriptor stays open until end of file, which comes when the node (and
+        // every process that inherited its output) has exited.
+        let reader = Thread { [collected, pipe] in
+            let fd = pipe.fileHandleForReading.fileDescriptor
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                Self.collect(Data(buffer[0..<n]), into: collected)
             }
-            let lines: [String] = collected.pending.withLock { data in
-                data.append(chunk)
-                var out: [String] = []
-                while let nl = data.firstIndex(of: 0x0A) {
-                    out.append(String(decoding: data[data.startIndex..<nl], as: UTF8.self))
-                    data.removeSubrange(data.startIndex...nl)
-                }
-                return out
+            collected.finished.withLock { $0 = true }
+        }
+        reader.name = "node-output"
+        reader.start()
+    }
+
+    private static func collect(_ chunk: Data, into collected: Collected) {
+        let lines: [String] = collected.pending.withLock { data in
+            data.append(chunk)
+            var out: [String] = []
+            while let nl = data.firstIndex(of: 0x0A) {
+                out.append(String(decoding: data[data.startIndex..<nl], as: UTF8.self))
+                data.removeSubrange(data.startIndex...nl)
             }
-            for line in lines {
-                collected.lines.withLock { $0.append(line) }
-                if line.contains("\"msg\":\"listening\""),
-                   let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                   let port = obj["port"] as? Int {
-                    collected.port.withLock { $0 = port }
-                }
+            return out
+        }
+        for line in lines {
+            collected.lines.withLock { $0.append(line) }
+            if line.contains("\"msg\":\"listening\""),
+               let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+               let port = obj["port"] as? Int {
+                collected.port.withLock { $0 = port }
             }
         }
-        try process.run()
     }
 
     /// A test that threw before `stop()` must not leave a node running after the suite.
