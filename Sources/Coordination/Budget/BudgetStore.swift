@@ -39,7 +39,8 @@ public struct BudgetStore: Sendable {
                                                String(settlement.units), settlement.reservationID ?? "", settlement.requestID,
                                                settlement.nodeID, String(settlement.defaultDailyLimitMicros),
                                                String(settlement.defaultMonthlyBudgetMicros), settlement.service,
-                                               String(Self.settledMemoryMs), idempotent ? "1" : "0"])
+                                               String(Self.settledMemoryMs), idempotent ? "1" : "0"]
+                                            + Self.callArguments(settlement.call))
         } catch {
             throw CoordinationError(redis: error, operation: "record a cost of \(settlement.service)")
         }
@@ -141,6 +142,13 @@ public struct BudgetStore: Sendable {
         case -2: return try await rebuildIfNeeded(service)   // midnight passed in between: sum again
         default: throw corrupt(reply, "rebuild the budget of \(service)")
         }
+    }
+
+    /// ARGV[13...18] of BudgetSettle.lua: the call's status, outcome, latency, items, attempts and
+    /// error ('' status: not a call).
+    static func callArguments(_ call: CallRecord?) -> [String] {
+        guard let call else { return ["", "", "", "", "", ""] }
+        return [String(call.status), call.outcome, String(call.latencyMs), String(call.items), String(call.attempts), call.error ?? ""]
     }
 
     private func corrupt(_ reply: RedisReply, _ operation: String) -> CoordinationError {

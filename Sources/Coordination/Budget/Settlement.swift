@@ -15,10 +15,12 @@ public struct Settlement: Sendable, Hashable {
     public var nodeID: String
     public var defaultDailyLimitMicros: Int64
     public var defaultMonthlyBudgetMicros: Int64
+    /// The provider call this cost paid for, when it was one (`POST /call`): stored with the cost.
+    public var call: CallRecord?
 
     public init(service: String, operation: String, costMicros: Int64, units: Int, reservationID: String?,
                 idempotencyKey: String? = nil, eventID: String, requestID: String, nodeID: String,
-                defaultDailyLimitMicros: Int64, defaultMonthlyBudgetMicros: Int64) {
+                defaultDailyLimitMicros: Int64, defaultMonthlyBudgetMicros: Int64, call: CallRecord? = nil) {
         self.service = service
         self.operation = operation
         self.costMicros = costMicros
@@ -30,6 +32,7 @@ public struct Settlement: Sendable, Hashable {
         self.nodeID = nodeID
         self.defaultDailyLimitMicros = defaultDailyLimitMicros
         self.defaultMonthlyBudgetMicros = defaultMonthlyBudgetMicros
+        self.call = call
     }
 
     /// What happened to the reservation named, and to the cost.

@@ -87,6 +87,10 @@ public struct ServiceKeys: Sendable, Hashable {
     /// Hash: the event a cost recorded with this idempotency key became (`POST /spend` without a
     /// reservation), kept 24 h. The key is checked by the caller: `[A-Za-z0-9._:-]`, 1-128.
     public func spendIdempotency(_ key: String) -> String { space.key(tag, "spend:" + key) }
+    /// String: a protected call (`POST /call`) made with this idempotency key: `pending:<request id>`
+    /// while it runs (with a lease), then `done:<result JSON>` for 24 h. The key is checked by the
+    /// caller: `[A-Za-z0-9._:-]`, 1-128.
+    public func callResult(_ key: String) -> String { space.key(tag, "call:" + key) }
     /// Stream: the cost ledger's outbox (settled costs and budget alerts on their way to PostgreSQL),
     /// read by every node through the consumer group `ledger`.
     public var ledgerOutbox: String { space.key(tag, "outbox") }

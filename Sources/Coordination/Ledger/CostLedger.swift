@@ -174,8 +174,9 @@ public struct CostLedger: Sendable {
         }
     }
 
-    /// Both kinds in one statement (one transaction): costs ignored when their event id is in the
-    /// table, alerts when their key is; the alerts stored now come back to be broadcast.
+    /// Both kinds in one statement (one transaction): costs (and the provider calls they paid for,
+    /// into `upstream_calls`) ignored when their event id is in the table, alerts when their key is;
+    /// the alerts stored now come back to be broadcast. A data-modifying CTE runs even unreferenced.
     static let insertSQL = """
     WITH costs AS (
         INSERT INTO cost_events (event_id, at, service, operation, kind, cost_micros, units, request_id, node_id, reservation_id)
@@ -183,6 +184,15 @@ public struct CostLedger: Sendable {
                NULLIF(x.request_id, ''), NULLIF(x.node_id, ''), NULLIF(x.reservation_id, '')
           FROM jsonb_to_recordset($1::jsonb) AS x(event_id text, at_ms bigint, service text, operation text,
                cost_micros bigint, units int, request_id text, node_id text, reservation_id text)
+        ON CONFLICT (event_id) DO NOTHING
+        RETURNING 1
+    ), calls AS (
+        INSERT INTO upstream_calls (event_id, service, operation, status, outcome, latency_ms, items, attempts, cost_micros,
+                                    node_id, request_id, error, called_at)
+        SELECT x.event_id, x.service, x.operation, x.status, x.outcome, x.latency_ms, x.items, x.attempts, x.cost_micros,
+               x.node_id, x.request_id, NULLIF(x.error, ''), to_timestamp(x.at_ms / 1000.0)
+          FROM jsonb_to_recordset($3::jsonb) AS x(event_id text, service text, operation text, status int, outcome text,
+               latency_ms int, items int, attempts int, cost_micros bigint, node_id text, request_id text, error text, at_ms bigint)
         ON CONFLICT (event_id) DO NOTHING
         RETURNING 1
     ), alerts AS (
@@ -211,6 +221,17 @@ public struct CostLedger: Sendable {
                         integers: [("at_ms", cost.atMs), ("cost_micros", cost.costMicros), ("units", cost.units)])
         }
         costJSON.append(UInt8(ascii: "]"))
+        var callJSON: [UInt8] = [UInt8(ascii: "[")]
+        for cost in costs {
+            guard let call = cost.call else { continue }
+            if callJSON.count > 1 { callJSON.append(UInt8(ascii: ",")) }
+            Self.object(&callJSON, strings: [("event_id", cost.eventID), ("service", cost.service), ("operation", cost.operation),
+                                             ("outcome", call.outcome), ("node_id", cost.nodeID), ("request_id", cost.requestID),
+                                             ("error", call.error ?? "")],
+                        integers: [("status", Int64(call.status)), ("latency_ms", Int64(call.latencyMs)), ("items", Int64(call.items)),
+                                   ("attempts", Int64(call.attempts)), ("cost_micros", cost.costMicros), ("at_ms", cost.atMs)])
+        }
+        callJSON.append(UInt8(ascii: "]"))
         var alertJSON: [UInt8] = [UInt8(ascii: "[")]
         for (index, alert) in alerts.enumerated() {
             if index > 0 { alertJSON.append(UInt8(ascii: ",")) }
@@ -221,7 +242,7 @@ public struct CostLedger: Sendable {
         alertJSON.append(UInt8(ascii: "]"))
         let rows: PostgresRows
         do {
-            rows = try await postgres.query(Self.insertSQL, [.jsonb(costJSON), .jsonb(alertJSON)])
+            rows = try await postgres.query(Self.insertSQL, [.jsonb(costJSON), .jsonb(alertJSON), .jsonb(callJSON)])
         } catch {
             throw CoordinationError(postgres: error, operation: "insert the ledger batch")
         }

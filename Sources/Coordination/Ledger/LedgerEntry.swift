@@ -11,6 +11,8 @@ enum LedgerEntry: Sendable, Hashable {
         var requestID: String
         var nodeID: String
         var atMs: Int64
+        /// The provider call the cost paid for (fields `call_*`), if it was one.
+        var call: CallRecord? = nil
     }
 
     struct Alert: Sendable, Hashable {
@@ -46,7 +48,8 @@ enum LedgerEntry: Sendable, Hashable {
             }
             self = .cost(Cost(eventID: event, service: service, operation: map["operation"] ?? "", costMicros: cost,
                               units: int("units") ?? 1, reservationID: map["reservation"] ?? "",
-                              requestID: map["request"] ?? "", nodeID: map["node"] ?? "", atMs: at))
+                              requestID: map["request"] ?? "", nodeID: map["node"] ?? "", atMs: at,
+                              call: Self.call(map)))
         case "alert":
             guard let service = map["service"], let level = map["level"], let period = map["period"], let key = map["key"],
                   let spent = int("spent"), let limit = int("limit"), let at = int("at") else {
@@ -58,5 +61,15 @@ enum LedgerEntry: Sendable, Hashable {
         default:
             self = .unreadable
         }
+    }
+
+    /// The `call_*` fields of a cost entry; nil when the cost was not a call (or they are damaged:
+    /// the cost still counts).
+    private static func call(_ map: [String: String]) -> CallRecord? {
+        guard let status = map["call_status"].flatMap({ Int($0) }), let outcome = map["call_outcome"],
+              let latency = map["call_latency"].flatMap({ Int($0) }) else { return nil }
+        let error = map["call_error"] ?? ""
+        return CallRecord(status: status, outcome: outcome, latencyMs: latency, items: map["call_items"].flatMap { Int($0) } ?? 1,
+                          attempts: map["call_attempts"].flatMap { Int($0) } ?? 1, error: error.isEmpty ? nil : error)
     }
 }

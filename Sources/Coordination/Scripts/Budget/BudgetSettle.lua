@@ -10,7 +10,9 @@
 -- ARGV[5] = reservation id ('' for none), ARGV[6] = request id, ARGV[7] = node id,
 -- ARGV[8] = default daily limit, ARGV[9] = default monthly budget, ARGV[10] = service name,
 -- ARGV[11] = how long a settled reservation (or an idempotency key) is remembered (ms),
--- ARGV[12] = '1' when KEYS[4] is the caller's idempotency key (a cost without a reservation)
+-- ARGV[12] = '1' when KEYS[4] is the caller's idempotency key (a cost without a reservation),
+-- ARGV[13..18] = the provider call this cost paid for: HTTP status ('' when the cost is not a
+-- call), outcome, latency ms, items, attempts, error text; stored with the cost in one entry
 -- Returns {-1} while the counters are not rebuilt; else
 --   {outcome, now, level, dspent, mspent, reserved, daily, monthly, dayResetMs, monthResetMs,
 --    raised day level, raised month level, event id}
@@ -59,8 +61,14 @@ elseif ARGV[12] == '1' then
 end
 b.dspent = b.dspent + cost
 b.mspent = b.mspent + cost
-redis.call('XADD', KEYS[5], '*', 'kind', 'cost', 'event', eventId, 'service', ARGV[10], 'operation', ARGV[3],
-    'cost', int(cost), 'units', ARGV[4], 'reservation', reservation, 'request', ARGV[6], 'node', ARGV[7], 'at', int(now))
+local entry = {'kind', 'cost', 'event', eventId, 'service', ARGV[10], 'operation', ARGV[3],
+    'cost', int(cost), 'units', ARGV[4], 'reservation', reservation, 'request', ARGV[6], 'node', ARGV[7], 'at', int(now)}
+if ARGV[13] ~= nil and ARGV[13] ~= '' then
+    local call = {'call_status', ARGV[13], 'call_outcome', ARGV[14], 'call_latency', ARGV[15], 'call_items', ARGV[16],
+        'call_attempts', ARGV[17], 'call_error', ARGV[18]}
+    for _, v in ipairs(call) do entry[#entry + 1] = v end
+end
+redis.call('XADD', KEYS[5], '*', unpack(entry))
 local raised = budget_raise_alerts(KEYS[5], b, ARGV[10], now)
 budget_save(KEYS[1], b)
 local out = {outcome, now}
