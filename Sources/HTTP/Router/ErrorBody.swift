@@ -4,6 +4,7 @@ enum ErrorBody {
     static func response(_ error: HTTPError, requestID: String) -> HTTPResponse {
         var inner: [(String, LogLine.Value)] = [("code", .string(error.code)), ("message", .string(error.message))]
         if let field = error.field { inner.append(("field", .string(field))) }
+        for name in error.details.keys.sorted() { inner.append((name, .string(error.details[name]!))) }
         var json = "{\"error\":"
         json += LogLine.json(inner)
         json += ",\"requestId\":"

@@ -12,9 +12,13 @@ public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     public var headers: HTTPHeaders
     /// Details for the server log only.
     public var logDetail: String?
+    /// More fields of the error object for clients to branch on (`deniedBy`, `circuit`), rendered
+    /// after `field`, sorted by name.
+    public var details: [String: String] = [:]
 
     public init(status: Int, code: String, message: String, field: String? = nil, headers: HTTPHeaders = [:],
-                logDetail: String? = nil) {
+                logDetail: String? = nil, details: [String: String] = [:]) {
+        self.details = details
         self.status = status
         self.code = code
         self.message = message

@@ -39,6 +39,9 @@ public final class HTTPServer: Sendable {
 
     /// The server's event loops (to attach other I/O to them, see `EventLoop.attachSource`).
     public var eventLoops: [EventLoop] { group.loops }
+    /// The same loops as a group (an outbound `HTTPClient` runs its connections on them, so an
+    /// upstream call and the request that made it share a thread).
+    public var eventLoopGroup: EventLoopGroup { group }
 
     public convenience init(configuration: HTTPServerConfiguration, router: Router) throws(HTTPServerError) {
         try self.init(configuration: configuration, responder: router.build())

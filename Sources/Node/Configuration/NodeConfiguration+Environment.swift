@@ -64,6 +64,7 @@ extension NodeConfiguration {
         self.catalog = catalog
         webhookSecrets = [:]
         upstreams = [:]
+        apiKeys = [:]
         for service in catalog.names {
             let suffix = service.uppercased().replacingOccurrences(of: "-", with: "_")
             let secrets = reader.list("COORD_WEBHOOK_SECRET_\(suffix)")
@@ -74,6 +75,8 @@ extension NodeConfiguration {
                 }
                 upstreams[service] = url
             }
+            // Never logged: the configuration's description does not print it.
+            if let key = env["COORD_API_KEY_\(suffix)"], !key.isEmpty { apiKeys[service] = key }
         }
         sendgridPublicKey = env["COORD_SENDGRID_PUBLIC_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         if let key = sendgridPublicKey, Data(base64Encoded: key) == nil {
@@ -89,6 +92,12 @@ extension NodeConfiguration {
         ledgerClaimIdleMs = try reader.int("COORD_LEDGER_CLAIM_IDLE_MS", default: 30_000, range: 1_000...3_600_000)
         clientRateLimitPerMinute = try reader.int("COORD_CLIENT_RATE_LIMIT_PER_MINUTE", default: 1_200,
                                                   range: 0...Self.maxClientRateLimitPerMinute)
+        tlsCAFile = env["COORD_TLS_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let file = tlsCAFile, !FileManager.default.isReadableFile(atPath: file) {
+            throw ConfigurationError(variable: "COORD_TLS_CA_FILE", problem: "cannot read '\(file)'")
+        }
+        upstreamTimeoutMs = try reader.int("COORD_UPSTREAM_TIMEOUT_MS", default: 10_000, range: 100...120_000)
+        upstreamMaxConnections = try reader.int("COORD_UPSTREAM_MAX_CONNECTIONS", default: 64, range: 1...4_096)
     }
 
     /// An RS256 or ES256 key from a PEM public key file; the key's type decides the algorithm it verifies.

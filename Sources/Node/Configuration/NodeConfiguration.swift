@@ -22,7 +22,17 @@ struct NodeConfiguration: Sendable {
     /// Per service, every secret accepted (several during a rotation).
     var webhookSecrets: [String: [String]]
     var sendgridPublicKey: String?
+    /// Base URL per service (`COORD_UPSTREAM_<SERVICE>`); absent: the real provider's.
     var upstreams: [String: URL]
+    /// Credential per service (`COORD_API_KEY_<SERVICE>`; Twilio `AccountSid:AuthToken`). Secret:
+    /// never logged or echoed.
+    var apiKeys: [String: String]
+    /// CA bundle for upstream TLS instead of the system store (`COORD_TLS_CA_FILE`).
+    var tlsCAFile: String?
+    /// The whole of one upstream call, retries included (`COORD_UPSTREAM_TIMEOUT_MS`).
+    var upstreamTimeoutMs: Int
+    /// Keep-alive connections per provider origin per node (`COORD_UPSTREAM_MAX_CONNECTIONS`).
+    var upstreamMaxConnections: Int
     var migrationsDirectory: URL
     var eventLoopCount: Int
     var shutdownGraceSeconds: Int
