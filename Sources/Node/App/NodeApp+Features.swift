@@ -8,6 +8,7 @@ extension NodeApp {
                              serverConnections: @escaping @Sendable () -> (all: Int, webSockets: Int))
         throws(ConfigurationError) -> (features: [any NodeFeature], readiness: Readiness) {
         let realtime = try RealtimeFeature(services)
+        let health = try HealthFeature(services, hub: realtime.hub)
         let others: [any NodeFeature] = [
             MigrationsFeature(services),
             realtime,
@@ -16,6 +17,8 @@ extension NodeApp {
             BudgetFeature(services, alerts: realtime.hub, outlook: BudgetFeature.ledgerOutlook(services)),
             ClientRateLimitFeature(services),
             AnalyticsFeature(services),
+            health,
+            try CallsFeature(services, upstream: services.upstream, health: health.services, alerts: realtime.hub),
             DashboardFeature(),
         ]
         let readiness = Readiness(nodeID: services.configuration.nodeID,

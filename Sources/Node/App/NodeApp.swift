@@ -17,6 +17,9 @@ final class NodeApp: Sendable {
     let readiness: Readiness
     /// The running server, once started (the router is built before it exists).
     let server = ServerSlot()
+    /// TLS for calls to the providers (the system CA store or `COORD_TLS_CA_FILE`), made at start so
+    /// a bad CA file stops the node instead of failing every call.
+    let tls: TLSClientContext
 
     var configuration: NodeConfiguration { services.configuration }
     var logger: Logger { services.logger }
@@ -43,6 +46,11 @@ final class NodeApp: Sendable {
             verifier = JWTVerifier(keys: [try JWTVerificationKey.hs256(secret: configuration.jwtSecret)] + configuration.jwtPublicKeys)
         } catch {
             throw ConfigurationError(variable: "COORD_JWT_SECRET", problem: error.message)
+        }
+        do {
+            tls = try TLSClientContext(caFile: configuration.tlsCAFile)
+        } catch {
+            throw ConfigurationError(variable: "COORD_TLS_CA_FILE", problem: error.message)
         }
         services = NodeServices(configuration: configuration, logger: logger, metrics: MetricsRegistry(), redis: redis,
                                 postgres: postgres, keys: KeySpace(prefix: configuration.keyPrefix), startedAt: Date())
@@ -82,6 +90,7 @@ final class NodeApp: Sendable {
         do {
             server = try HTTPServer(configuration: serverConfiguration, router: makeRouter())
             attachRedis(to: server)
+            services.upstream.start(loops: server.eventLoopGroup, configuration: upstreamConfiguration())
             try await server.listen()
             self.server.value.withLock { $0 = server }
         } catch {
@@ -102,10 +111,20 @@ final class NodeApp: Sendable {
         await server.shutdown(deadline: .seconds(configuration.shutdownGraceSeconds))
         await duties.stop()
         for feature in features.reversed() { await feature.stop() }
+        await services.upstream.shutdown()
         await services.redis.shutdown()
         services.postgres.shutdown()
         logger.info("stopped")
         return 0
+    }
+
+    /// The providers' client: a connection cap per origin, the whole call's timeout, TLS.
+    func upstreamConfiguration() -> HTTPClientConfiguration {
+        var upstream = HTTPClientConfiguration()
+        upstream.maxConnectionsPerOrigin = configuration.upstreamMaxConnections
+        upstream.requestTimeout = .milliseconds(configuration.upstreamTimeoutMs)
+        upstream.tls = tls
+        return upstream
     }
 
     /// The node's routes and middleware, outermost first: request id, access log, metrics, node id,

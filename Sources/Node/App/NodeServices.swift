@@ -14,6 +14,8 @@ struct NodeServices: Sendable {
     let postgres: PostgresClient
     let keys: KeySpace
     let startedAt: Date
+    /// The outbound HTTP client to the providers, started with the server (its event loops).
+    let upstream = UpstreamClientSlot()
 
     /// Background failures of the domain are counted here (beside the duties' own counter).
     static let backgroundFailures = "coordinator_background_failures_total"
