@@ -72,6 +72,10 @@ done
 # created and reused across requests (use_after_free, ensure_resource_availability,
 # object_level_authorization): no route creates one yet. `--checks all` passes too today; the list
 # keeps a future Schemathesis from adding checks under our feet.
+# POST /call is left out: whether a schema-valid payload is accepted depends on the provider's rules
+# (Maps' 100 elements are origins x destinations; the service decides the payload's shape), which a
+# schema cannot say, and its answers come from a provider; Tests/NodeTests/Calls checks its contract
+# against the provider emulator instead.
 checks=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance
 checks+=,response_schema_conformance,negative_data_rejection,positive_data_acceptance,unsupported_method
 checks+=,allow_header_conformance,ignored_auth,missing_required_header
@@ -84,6 +88,7 @@ status=0
     -H "Authorization: Bearer $token" \
     --checks "$checks" \
     --exclude-path /api/v1/realtime \
+    --exclude-path /api/v1/external-services/call \
     --phases examples,coverage,fuzzing \
     --max-examples "$max_examples" \
     --request-timeout 10 \
