@@ -113,9 +113,6 @@ struct BudgetFeature: NodeFeature {
                     metrics.increment(Self.ledgerDeadLettered, [("service", service)], by: Double(result.deadLettered))
                 }
                 if result.unreadable > 0 { metrics.increment(Self.ledgerUnreadable, [("service", service)], by: Double(result.unreadable)) }
-                if result.deadLettered > 0 {
-                    metrics.increment(Self.ledgerDeadLettered, [("service", service)], by: Double(result.deadLettered))
-                }
                 for alert in result.alerts { await alerts.publish(alert) }
             }
             if let failure {
@@ -184,8 +181,6 @@ struct BudgetFeature: NodeFeature {
         metrics.describe(Self.outboxDepth, .gauge, help: "Costs and alerts in the Redis ledger outbox, not yet in PostgreSQL, by service.")
         metrics.describe(Self.outboxAge, .gauge, help: "Age of the oldest ledger outbox entry in seconds (0: empty), by service.")
         metrics.describe(Self.ledgerInserted, .counter, help: "Cost rows this node inserted into cost_events, by service.")
-        metrics.describe(Self.ledgerDeadLettered, .counter,
-                         help: "Ledger entries PostgreSQL refused as data (not an outage), moved to the service's dead-letter list.")
         metrics.describe(Self.ledgerDeadLettered, .counter,
                          help: "Ledger entries PostgreSQL refused as data (not an outage), moved to the service's dead-letter list.")
         metrics.describe(Self.ledgerUnreadable, .counter, help: "Ledger outbox entries this node could not read (acknowledged, skipped).")
