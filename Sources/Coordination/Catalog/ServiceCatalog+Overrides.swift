@@ -17,6 +17,8 @@ extension ServiceCatalog {
         var dailyLimitMicros: Int64?
         var burstPerSecond: Int?
         var sustainedPerMinute: Int?
+        /// Merged into the service's cost model by operation.
+        var costs: [String: OperationCost]?
     }
 
     /// Applies a JSON object `{"<service>": {field: value, ...}, ...}` on top of this catalog.
@@ -41,6 +43,7 @@ extension ServiceCatalog {
             if let v = o.dailyLimitMicros { d.dailyLimitMicros = v }
             if let v = o.burstPerSecond { d.burstPerSecond = v }
             if let v = o.sustainedPerMinute { d.sustainedPerMinute = v }
+            for (operation, cost) in o.costs ?? [:] { d.costs[operation] = cost }
             if let problem = d.validationProblem() { throw CatalogError(message: problem) }
             result.services[name] = d
         }
