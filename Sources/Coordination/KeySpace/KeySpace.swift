@@ -91,6 +91,17 @@ public struct ServiceKeys: Sendable, Hashable {
     /// while it runs (with a lease), then `done:<result JSON>` for 24 h. The key is checked by the
     /// caller: `[A-Za-z0-9._:-]`, 1-128.
     public func callResult(_ key: String) -> String { space.key(tag, "call:" + key) }
+    /// Hash: the circuit breaker (`state`, `openUntil`, `opens`, `consecutive`, `lastError`,
+    /// `lastErrorAt`).
+    public var breaker: String { space.key(tag, "cb") }
+    /// Sorted set: half-open trial calls in flight, scored by when their lease runs out.
+    public var breakerTrials: String { space.key(tag, "cb:trials") }
+    /// Hash: outcomes per second in the breaker's window (`o<sec>` successes, `f<sec>` failures).
+    public var breakerWindow: String { space.key(tag, "cb:window") }
+    /// List: the latest call samples `<ms>:<latency>:<1|0>` (capped), for health percentiles.
+    public var healthSamples: String { space.key(tag, "health:samples") }
+    /// Hash: calls per second (`<sec>` -> count) over the last 5 minutes, for the sparkline.
+    public var healthRate: String { space.key(tag, "health:rate") }
     /// Stream: the cost ledger's outbox (settled costs and budget alerts on their way to PostgreSQL),
     /// read by every node through the consumer group `ledger`.
     public var ledgerOutbox: String { space.key(tag, "outbox") }
