@@ -8,7 +8,7 @@ extension NodeApp {
                              serverConnections: @escaping @Sendable () -> (all: Int, webSockets: Int))
         throws(ConfigurationError) -> (features: [any NodeFeature], readiness: Readiness) {
         let realtime = try RealtimeFeature(services)
-        let health = try HealthFeature(services, hub: realtime.hub)
+        let health = HealthFeature(services, hub: realtime.hub)
         let others: [any NodeFeature] = [
             MigrationsFeature(services),
             realtime,

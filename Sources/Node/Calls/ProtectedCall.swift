@@ -143,7 +143,7 @@ struct ProtectedCall: Sendable {
                 let latencyMs = Self.milliseconds(since: started)
                 let transition = try? await health.breakers.record(service: service, policy: policy,
                                                                    outcome: .failure(latencyMs: latencyMs, error: error.description),
-                                                                   trial: admission.trial)
+                                                                   admission: admission)
                 await publish(transition, service: service, trial: admission.trial, reason: "transport_error")
                 let timedOut = error == .requestTimeout || error == .deadlineExceeded
                 observe(service: service, operation: request.operation, outcome: timedOut ? "timeout" : "transport_error", latencyMs: latencyMs)
@@ -176,7 +176,7 @@ struct ProtectedCall: Sendable {
         let outcome: CallOutcome = providerFailed
             ? .failure(latencyMs: latencyMs, error: result.error?.message ?? "HTTP \(lastStatus)")
             : .success(latencyMs: latencyMs)
-        let transition = try? await health.breakers.record(service: service, policy: policy, outcome: outcome, trial: admission.trial)
+        let transition = try? await health.breakers.record(service: service, policy: policy, outcome: outcome, admission: admission)
         await publish(transition, service: service, trial: admission.trial, reason: providerFailed ? "provider_errors" : "trial_succeeded")
 
         // The actual cost: what the provider accepted (the catalog's model, or the caller's price).

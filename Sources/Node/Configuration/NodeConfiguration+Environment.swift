@@ -98,6 +98,19 @@ extension NodeConfiguration {
         }
         upstreamTimeoutMs = try reader.int("COORD_UPSTREAM_TIMEOUT_MS", default: 10_000, range: 100...120_000)
         upstreamMaxConnections = try reader.int("COORD_UPSTREAM_MAX_CONNECTIONS", default: 64, range: 1...4_096)
+        var breaker = BreakerPolicy()
+        breaker.windowMs = try reader.int("COORD_BREAKER_WINDOW_MS", default: breaker.windowMs, range: 1_000...3_600_000)
+        breaker.minimumCalls = try reader.int("COORD_BREAKER_MIN_CALLS", default: breaker.minimumCalls, range: 1...1_000_000)
+        let percent = try reader.int("COORD_BREAKER_ERROR_PERCENT", default: Int(breaker.errorRateToOpen * 100), range: 1...100)
+        breaker.errorRateToOpen = Double(percent) / 100
+        breaker.consecutiveFailuresToOpen = try reader.int("COORD_BREAKER_CONSECUTIVE_FAILURES",
+                                                           default: breaker.consecutiveFailuresToOpen, range: 1...1_000_000)
+        breaker.openBaseMs = try reader.int("COORD_BREAKER_OPEN_MS", default: breaker.openBaseMs, range: 100...3_600_000)
+        breaker.openMaxMs = try reader.int("COORD_BREAKER_OPEN_MAX_MS", default: breaker.openMaxMs, range: breaker.openBaseMs...86_400_000)
+        breaker.halfOpenTrials = try reader.int("COORD_BREAKER_HALF_OPEN_TRIALS", default: breaker.halfOpenTrials, range: 1...1_000)
+        // A trial's slot outlives the longest call it can make (the upstream timeout), with a margin.
+        breaker.trialLeaseMs = upstreamTimeoutMs * 2 + 1_000
+        self.breaker = breaker
     }
 
     /// An RS256 or ES256 key from a PEM public key file; the key's type decides the algorithm it verifies.

@@ -33,6 +33,8 @@ struct NodeConfiguration: Sendable {
     var upstreamTimeoutMs: Int
     /// Keep-alive connections per provider origin per node (`COORD_UPSTREAM_MAX_CONNECTIONS`).
     var upstreamMaxConnections: Int
+    /// The circuit breakers' policy, the same for every service (`COORD_BREAKER_*`).
+    var breaker: BreakerPolicy
     var migrationsDirectory: URL
     var eventLoopCount: Int
     var shutdownGraceSeconds: Int

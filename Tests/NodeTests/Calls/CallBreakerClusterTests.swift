@@ -22,7 +22,7 @@ import TestSupport
         let prefix = "brk\(UInt32.random(in: 0...UInt32.max))"
         let cluster = try await TestCluster.start(count: 3, prefix: prefix, extra: CallAPI.environment(emulator, extra: [
             "COORD_KEY_PREFIX": prefix,
-            "COORD_BREAKER_MIN_CALLS": "4", "COORD_BREAKER_ERROR_RATE": "0.5", "COORD_BREAKER_WINDOW_MS": "10000",
+            "COORD_BREAKER_MIN_CALLS": "4", "COORD_BREAKER_ERROR_PERCENT": "50", "COORD_BREAKER_WINDOW_MS": "10000",
             "COORD_BREAKER_CONSECUTIVE_FAILURES": "1000", "COORD_BREAKER_OPEN_MS": "1500", "COORD_BREAKER_OPEN_MAX_MS": "6000",
             "COORD_BREAKER_HALF_OPEN_TRIALS": "1",
         ]))
