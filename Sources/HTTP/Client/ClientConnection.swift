@@ -146,6 +146,7 @@ final class ClientConnection: SelectableHandler, @unchecked Sendable {
         }
         phase = .busy
         idleGeneration += 1
+        timer?.cancel()
         exchangeDone = done
         requestSent = false
         closeAfterResponse = closeAfter
@@ -246,7 +247,10 @@ final class ClientConnection: SelectableHandler, @unchecked Sendable {
     private func parseResponse() {
         do {
             guard let response = try parser.next() else { return }
+            // Reusable only if both directions are at a message boundary: nothing unread, nothing unsent
+            // (a server may answer before it has read our whole body).
             let reusable = response.keepAlive && !closeAfterResponse && parser.bufferedByteCount == 0
+                && outputStart == output.count
             finishExchange(.response(response), reusable: reusable)
         } catch {
             finishExchange(.failure(HTTPClientError(error), requestSent: true), reusable: false)

@@ -139,6 +139,69 @@ import TestSupport
         }
     }
 
+    /// A stand-in for a TLS layer: a preamble on start (the server skips leading empty lines), not
+    /// ready until the preamble was taken for writing, request bytes held until then.
+    final class Log: Sendable {
+        let entries = Mutex<[String]>([])
+        func append(_ entry: String) { entries.withLock { $0.append(entry) } }
+        var all: [String] { entries.withLock { $0 } }
+    }
+
+    final class PreambleLayer: ClientStreamLayer {
+        let log: Log
+        private var outbound: [UInt8] = []
+        private var preambleTaken = false
+        private var held: [UInt8] = []
+        init(log: Log) { self.log = log }
+        func start() throws(ClientLayerError) {
+            log.append("start")
+            outbound = Array("\r\n".utf8)
+        }
+        func received(_ bytes: [UInt8]) throws(ClientLayerError) -> [UInt8] {
+            log.append("received")
+            return bytes
+        }
+        func send(_ plaintext: [UInt8]) throws(ClientLayerError) {
+            if preambleTaken { outbound += plaintext } else { held += plaintext }
+        }
+        func takeOutbound() -> [UInt8] {
+            if !outbound.isEmpty && !preambleTaken {
+                preambleTaken = true
+                defer { outbound = held; held = [] }
+                return outbound
+            }
+            defer { outbound = [] }
+            return outbound
+        }
+        var isReady: Bool { preambleTaken }
+    }
+
+    final class PreambleProvider: ClientTLSProvider {
+        let log = Log()
+        let hosts = Log()
+        func makeLayer(hostName: String) throws(ClientLayerError) -> any ClientStreamLayer {
+            hosts.append(hostName)
+            return PreambleLayer(log: log)
+        }
+    }
+
+    @Test func httpsPumpsBytesThroughTheProvidersLayer() async throws {
+        let provider = PreambleProvider()
+        try await withTestServer(router: Self.router(Counters())) { _, port in
+            try await Self.withClient({ $0.tls = provider }) { client in
+                let origin = try HTTPOrigin(scheme: "https", host: "127.0.0.1", port: port)
+                for _ in 0..<2 {
+                    let response = try await client.execute(HTTPClientRequest(method: "GET", target: "/hello"), to: origin)
+                    #expect(String(decoding: response.body, as: UTF8.self) == "hello")
+                }
+                // One connection, one layer, started once, fed every read.
+                #expect(provider.hosts.all == ["127.0.0.1"])
+                #expect(provider.log.all.first == "start")
+                #expect(provider.log.all.filter { $0 == "received" }.count >= 2)
+            }
+        }
+    }
+
     @Test func tlsProviderErrorsBecomeTLSErrors() async throws {
         struct Refusing: ClientTLSProvider {
             func makeLayer(hostName: String) throws(ClientLayerError) -> any ClientStreamLayer {
