@@ -15,13 +15,15 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto"),
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        // libssl (and libcrypto) for the outbound client's TLS layer.
+        .systemLibrary(name: "CSSL", path: "Sources/CSSL", pkgConfig: "openssl"),
 
         // JSON values, log lines, the log writer, failure logs and duration units: every layer uses it.
         .target(name: "Logging"),
         // Thin, typed wrappers over libcrypto (hashes, HMAC, ECDSA/RSA verify, constant-time compare).
         .target(name: "Cryptography", dependencies: ["CCrypto"]),
         // Event loops, HTTP/1.1 server, WebSocket codec, router.
-        .target(name: "HTTP", dependencies: ["CEpoll", "Cryptography", "Logging", "Auth"]),
+        .target(name: "HTTP", dependencies: ["CEpoll", "CSSL", "Cryptography", "Logging", "Auth"]),
         // Redis and PostgreSQL clients, migrations runner.
         .target(name: "Storage", dependencies: ["CHiredis", "CLibPQ", "Logging", "CEpoll"]),
         // JWT verification and roles.
