@@ -113,6 +113,22 @@ import Testing
         }
     }
 
+    /// A server that demands a client certificate: in TLS 1.3 our side finishes first, then the
+    /// server's fatal alert arrives with the response read and must surface as an error.
+    @Test func peerFatalAlertIsAnError() throws {
+        let pki = try TLSTestCertificates.get()
+        let context = try TLSClientContext(caFile: pki.caCertificate)
+        try withServer(certificate: pki.serverCertificate, key: pki.serverKey,
+                       serverArguments: ["-Verify", "1", "-CAfile", pki.caCertificate],
+                       context: context, hostName: "localhost") { exchange in
+            let error = #expect(throws: ClientLayerError.self) {
+                try exchange.handshake()
+                _ = try exchange.roundTrip(Self.request)
+            }
+            #expect(error?.message.contains("alert certificate required") == true, "\(String(describing: error))")
+        }
+    }
+
     @Test func unreadableCAFileIsAClearInitError() {
         #expect(throws: ClientLayerError("cannot read TLS CA file /nonexistent/ca.pem: No such file or directory")) {
             try TLSClientContext(caFile: "/nonexistent/ca.pem")

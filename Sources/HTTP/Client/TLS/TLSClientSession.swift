@@ -104,10 +104,14 @@ public final class TLSClientSession: ClientStreamLayer {
     public func received(_ bytes: [UInt8]) throws(ClientLayerError) -> [UInt8] {
         if let failure { throw failure }
         if isClosedByPeer { return [] }
-        if !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { BIO_write(networkIn, $0.baseAddress, Int32($0.count)) }
+        var offset = 0
+        while offset < bytes.count {
+            // BIO_write takes an Int32 length: chunks keep any buffer size from trapping the conversion.
+            let length = min(bytes.count - offset, 1 << 30)
+            let written = bytes.withUnsafeBytes { BIO_write(networkIn, $0.baseAddress! + offset, Int32(length)) }
             // A memory BIO grows as needed; a short write means it could not allocate.
-            guard written == Int32(bytes.count) else { throw fail("TLS failed: cannot buffer received bytes") }
+            guard written == Int32(length) else { throw fail("TLS failed: cannot buffer received bytes") }
+            offset += length
         }
         if !handshakeDone {
             try continueHandshake()
