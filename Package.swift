@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "coordinator", targets: ["Node"]),
         .executable(name: "coordinator-bench", targets: ["Bench"]),
+        .executable(name: "provider-emulator", targets: ["ProviderEmulator"]),
     ],
     targets: [
         // C libraries from Debian: module maps and shim headers only.
@@ -38,6 +39,9 @@ let package = Package(
         // Benchmarks that print our figure beside a reference tool's (not tests).
         .executableTarget(name: "Bench", dependencies: ["Storage", "HTTP", "Logging"]),
         .executableTarget(name: "HTTPBench", dependencies: ["HTTP", "Logging"]),
+        // The six providers' APIs and limits on loopback, with knobs and counters, for tests,
+        // benchmarks and the dev cluster.
+        .executableTarget(name: "ProviderEmulator", dependencies: ["HTTP", "Logging"]),
 
         // What every test target shares, once: the test servers' environment, a raw HTTP + WebSocket
         // client, node processes, a cluster behind HAProxy, private Redis/PostgreSQL servers, a
