@@ -17,9 +17,4 @@ enum Credentials {
               let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") else { return nil }
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))
     }
-
-    /// The form-encoded body (`a=1&b=2`) of a Stripe or Twilio call.
-    static func form(_ request: HTTPRequest) -> QueryParameters {
-        QueryParameters(parsing: String(decoding: request.body, as: UTF8.self))
-    }
 }

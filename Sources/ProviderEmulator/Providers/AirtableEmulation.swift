@@ -39,7 +39,7 @@ struct AirtableEmulation: ProviderEmulation {
                               message: "You can only create or update up to \(Self.maxRecords) records per request, got \(records.count)")
         }
         let updating = request.method == "PATCH"
-        let created = ISO8601DateFormatter.airtable.string(from: Date())
+        let created = Self.createdTime(Date())
         var out: [JSONValue] = []
         for (index, record) in records.enumerated() {
             guard case .object(let fields) = record, case .object(let values)? = fields["fields"] else {
@@ -56,13 +56,11 @@ struct AirtableEmulation: ProviderEmulation {
         }
         return .json(.object(["records": .array(out)]), items: records.count)
     }
-}
 
-extension ISO8601DateFormatter {
     /// Airtable's `createdTime` form: `2026-12-04T03:59:13.000Z`.
-    static var airtable: ISO8601DateFormatter {
+    static func createdTime(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
+        return formatter.string(from: date)
     }
 }

@@ -57,7 +57,7 @@ struct SendGridEmulation: ProviderEmulation {
             }
         }
         if recipients > Self.maxRecipients {
-            return Self.error(status: 400, message: "The total number of recipients must be less than \(Self.maxRecipients + 1). This includes all recipients defined within the to, cc, and bcc parameters, across each object that you include in the personalizations array.",
+            return Self.error(status: 400, message: "The total number of recipients must be no more than \(Self.maxRecipients). This includes all recipients defined within the to, cc, and bcc parameters, across each object that you include in the personalizations array.",
                               field: "personalizations")
         }
         guard case .object(let from)? = mail["from"], case .string(let sender)? = from["email"], Self.isEmail(sender) else {

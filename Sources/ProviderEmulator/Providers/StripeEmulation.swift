@@ -44,7 +44,7 @@ struct StripeEmulation: ProviderEmulation {
     }
 
     func handle(_ request: HTTPRequest, _ context: RequestContext) -> EmulatorReply {
-        let form = Credentials.form(request)
+        let form = request.formParameters
         if let raw = form["amount"], let amount = Int(raw), amount < Self.minimumAmount {
             return Self.error(status: 400, type: "invalid_request_error", code: "amount_too_small",
                               message: "Amount must be at least $0.50 usd", param: "amount")

@@ -34,7 +34,7 @@ struct TwilioEmulation: ProviderEmulation {
     }
 
     func handle(_ request: HTTPRequest, _ context: RequestContext) -> EmulatorReply {
-        let form = Credentials.form(request)
+        let form = request.formParameters
         guard let to = form["To"], !to.isEmpty else {
             return Self.error(status: 400, code: 21604, message: "A 'To' phone number is required.")
         }

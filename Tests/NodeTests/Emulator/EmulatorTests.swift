@@ -15,6 +15,9 @@ import TestSupport
             throw error
         }
         await emulator.stop()
+        // SIGTERM is a clean exit, not a kill.
+        #expect(emulator.process.terminationReason == .exit)
+        #expect(emulator.process.terminationStatus == 0)
     }
 
     static func post(_ url: String, json: String, bearer: String? = "SG.test") async throws -> TestHTTP.Reply {
@@ -287,24 +290,25 @@ import TestSupport
 
     @Test func latencyIsAddedPerServiceWithoutBlockingOthers() async throws {
         try await Self.withEmulator(["--latency-ms", "0", "--loops", "1"]) { emulator in
-            try await emulator.configure(#"{"service":"samsara","latencyMs":300}"#)
+            try await emulator.configure(#"{"service":"samsara","latencyMs":600}"#)
             let slow = emulator.baseURL + "/fleet/vehicles/stats?types=gps"
             let fast = emulator.baseURL + "/maps/api/distancematrix/json?origins=A&destinations=B&key=k"
             let clock = ContinuousClock()
             let started = clock.now
-            // One loop: if the slow call's latency blocked it, the fast call would wait behind it.
+            // One loop: if the slow call's latency blocked it, the fast call would wait behind it
+            // (550 ms or more, against well under 400 ms when the sleep is off the loop).
             async let slowReply = TestHTTP.request(slow, bearer: "t")
             try await Task.sleep(for: .milliseconds(50))
             let fastStarted = clock.now
             let fastReply = try await TestHTTP.request(fast)
             let fastElapsed = clock.now - fastStarted
             #expect(try await slowReply.status == 200)
-            #expect(clock.now - started >= .milliseconds(300))
+            #expect(clock.now - started >= .milliseconds(600))
             #expect(fastReply.status == 200)
-            #expect(fastElapsed < .milliseconds(200))
+            #expect(fastElapsed < .milliseconds(400))
             let config = try await TestHTTP.request(emulator.baseURL + "/_emulator/config").json()
             let samsara = (config["services"] as? [String: Any])?["samsara"] as? [String: Any]
-            #expect(samsara?["latencyMs"] as? Int == 300)
+            #expect(samsara?["latencyMs"] as? Int == 600)
         }
     }
 }
