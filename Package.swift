@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "coordinator", targets: ["Node"]),
         .executable(name: "coordinator-bench", targets: ["Bench"]),
+        .executable(name: "provider-emulator", targets: ["ProviderEmulator"]),
     ],
     targets: [
         // C libraries from Debian: module maps and shim headers only.
@@ -15,13 +16,15 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto"),
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        // libssl (and libcrypto) for the outbound client's TLS layer.
+        .systemLibrary(name: "CSSL", path: "Sources/CSSL", pkgConfig: "openssl"),
 
         // JSON values, log lines, the log writer, failure logs and duration units: every layer uses it.
         .target(name: "Logging"),
         // Thin, typed wrappers over libcrypto (hashes, HMAC, ECDSA/RSA verify, constant-time compare).
         .target(name: "Cryptography", dependencies: ["CCrypto"]),
         // Event loops, HTTP/1.1 server, WebSocket codec, router.
-        .target(name: "HTTP", dependencies: ["CEpoll", "Cryptography", "Logging", "Auth"]),
+        .target(name: "HTTP", dependencies: ["CEpoll", "CSSL", "Cryptography", "Logging", "Auth"]),
         // Redis and PostgreSQL clients, migrations runner.
         .target(name: "Storage", dependencies: ["CHiredis", "CLibPQ", "Logging", "CEpoll"]),
         // JWT verification and roles.
@@ -38,6 +41,9 @@ let package = Package(
         // Benchmarks that print our figure beside a reference tool's (not tests).
         .executableTarget(name: "Bench", dependencies: ["Storage", "HTTP", "Logging"]),
         .executableTarget(name: "HTTPBench", dependencies: ["HTTP", "Logging"]),
+        // The six providers' APIs and limits on loopback, with knobs and counters, for tests,
+        // benchmarks and the dev cluster.
+        .executableTarget(name: "ProviderEmulator", dependencies: ["HTTP", "Logging"]),
 
         // What every test target shares, once: the test servers' environment, a raw HTTP + WebSocket
         // client, node processes, a cluster behind HAProxy, private Redis/PostgreSQL servers, a

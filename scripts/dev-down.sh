@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Stops what scripts/dev-up.sh started: HAProxy, the nodes, then Redis and PostgreSQL (data is kept in
-# ./data; delete that folder to start from nothing). `--nodes-only` stops HAProxy and the nodes only.
+# Stops what scripts/dev-up.sh started: HAProxy, the nodes and the provider emulator, then Redis and
+# PostgreSQL (data is kept in ./data; delete that folder to start from nothing). `--nodes-only` stops
+# HAProxy, the nodes and the emulator only.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -26,7 +27,7 @@ stop_pidfiles() {
     for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
 }
 
-stop_pidfile_list=("$data/run/haproxy.pid")
+stop_pidfile_list=("$data/run/haproxy.pid" "$data/run/emulator.pid")
 for f in "$data"/run/node-*.pid; do [ -e "$f" ] && stop_pidfile_list+=("$f"); done
 stop_pidfiles "${stop_pidfile_list[@]}"
 [ "${1:-}" = "--nodes-only" ] && exit 0

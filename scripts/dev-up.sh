@@ -4,8 +4,12 @@
 # prints the URL and a dev admin token. Idempotent: running it again restarts the nodes with a fresh
 # build and leaves Redis/PostgreSQL data in place. Stop everything with scripts/dev-down.sh.
 #
+# The nodes call the provider emulator (provider-emulator, loopback, demo keys) instead of the real
+# providers, unless COORD_DEV_EMULATOR=0; a COORD_UPSTREAM_<SERVICE> or COORD_API_KEY_<SERVICE> already
+# set in the environment wins over the emulator's.
+#
 # Ports (override by environment): COORD_DEV_PORT (HAProxy, 8080), COORD_DEV_NODE_PORTS ("8081 8082 8083"),
-# COORD_DEV_REDIS_PORT (6380), COORD_DEV_PG_PORT (5433).
+# COORD_DEV_REDIS_PORT (6380), COORD_DEV_PG_PORT (5433), COORD_DEV_EMULATOR_PORT (8090).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -15,6 +19,8 @@ lb_port=${COORD_DEV_PORT:-8080}
 node_ports=(${COORD_DEV_NODE_PORTS:-8081 8082 8083})
 redis_port=${COORD_DEV_REDIS_PORT:-6380}
 pg_port=${COORD_DEV_PG_PORT:-5433}
+emulator_port=${COORD_DEV_EMULATOR_PORT:-8090}
+use_emulator=${COORD_DEV_EMULATOR:-1}
 data="$root/data"
 
 ensure_build_packages
@@ -45,11 +51,27 @@ export COORD_CORS_ORIGINS="${COORD_CORS_ORIGINS:-http://127.0.0.1:$lb_port,http:
 log "building (release)"
 (cd "$root" && swift build -c release --product coordinator 2>&1 | tail -n 3)
 bin="$root/.build/release/coordinator"
+if [ "$use_emulator" != 0 ]; then
+    (cd "$root" && swift build -c release --product provider-emulator 2>&1 | tail -n 3)
+fi
 
 log "migrating"
 "$bin" migrate
 
 "$here/dev-down.sh" --nodes-only
+
+if [ "$use_emulator" != 0 ]; then
+    nohup "$root/.build/release/provider-emulator" --port "$emulator_port" >>"$data/logs/emulator.log" 2>&1 &
+    echo $! > "$data/run/emulator.pid"
+    wait_http "http://127.0.0.1:$emulator_port/_emulator/stats" 30 || die "provider emulator on port $emulator_port is not ready (see $data/logs/emulator.log)"
+    emulator="http://127.0.0.1:$emulator_port"
+    export COORD_UPSTREAM_STRIPE="${COORD_UPSTREAM_STRIPE:-$emulator}"   COORD_API_KEY_STRIPE="${COORD_API_KEY_STRIPE:-sk_test_demo}"
+    export COORD_UPSTREAM_TWILIO="${COORD_UPSTREAM_TWILIO:-$emulator}"   COORD_API_KEY_TWILIO="${COORD_API_KEY_TWILIO:-ACdemo:token}"
+    export COORD_UPSTREAM_SENDGRID="${COORD_UPSTREAM_SENDGRID:-$emulator}" COORD_API_KEY_SENDGRID="${COORD_API_KEY_SENDGRID:-SG.demo}"
+    export COORD_UPSTREAM_SAMSARA="${COORD_UPSTREAM_SAMSARA:-$emulator}" COORD_API_KEY_SAMSARA="${COORD_API_KEY_SAMSARA:-samsara_api_demo}"
+    export COORD_UPSTREAM_MAPS="${COORD_UPSTREAM_MAPS:-$emulator}"       COORD_API_KEY_MAPS="${COORD_API_KEY_MAPS:-AIza-demo}"
+    export COORD_UPSTREAM_AIRTABLE="${COORD_UPSTREAM_AIRTABLE:-$emulator}" COORD_API_KEY_AIRTABLE="${COORD_API_KEY_AIRTABLE:-pat.demo}"
+fi
 i=0
 for port in "${node_ports[@]}"; do
     i=$((i + 1))
@@ -77,5 +99,6 @@ Coordinator cluster is up: ${#node_ports[@]} nodes behind HAProxy.
               (also in data/dev-admin-token; valid 24 h; make more with:
                COORD_JWT_SECRET=\$(cat data/jwt-secret) .build/release/coordinator token --sub me --role user --ttl 1h)
   Logs:       data/logs/   Stop: scripts/dev-down.sh
+  Providers:  $([ "$use_emulator" != 0 ] && echo "emulated at $emulator (knobs: $emulator/_emulator/config, counters: $emulator/_emulator/stats)" || echo "the real ones (COORD_DEV_EMULATOR=0)")
 Try:  curl -H "Authorization: Bearer \$(cat data/dev-admin-token)" http://127.0.0.1:$lb_port/api/v1/external-services/status
 MSG

@@ -35,5 +35,6 @@ if [ "$fuzz_seconds" -gt 0 ] && [ $# -eq 0 ]; then
     log "fuzzing the HTTP and WebSocket parsers for ${fuzz_seconds}s each"
     "$here/fuzz-http.sh" "$fuzz_seconds" > "$root/.build/fuzz-http.log" 2>&1 || { tail -n 40 "$root/.build/fuzz-http.log"; die "HTTP parser fuzzer found a crash"; }
     "$here/fuzz-websocket.sh" "$fuzz_seconds" > "$root/.build/fuzz-websocket.log" 2>&1 || { tail -n 40 "$root/.build/fuzz-websocket.log"; die "WebSocket fuzzer found a crash"; }
-    grep -h "stat::number_of_executed_units" "$root/.build/fuzz-http.log" "$root/.build/fuzz-websocket.log" | sed 's/^/[fuzz] /' >&2 || true
+    "$here/fuzz-http-response.sh" "$fuzz_seconds" > "$root/.build/fuzz-http-response.log" 2>&1 || { tail -n 40 "$root/.build/fuzz-http-response.log"; die "HTTP response parser fuzzer found a crash"; }
+    grep -h "stat::number_of_executed_units" "$root/.build/fuzz-http.log" "$root/.build/fuzz-websocket.log" "$root/.build/fuzz-http-response.log" | sed 's/^/[fuzz] /' >&2 || true
 fi
