@@ -35,7 +35,7 @@ import TestSupport
 
     static func stop(_ setup: Setup) async {
         await setup.node.stop()
-        setup.emulator.stop()
+        await setup.emulator.stop()
     }
 
     @Test func everyAdapterCallsItsProviderOnceAndSettlesTheCost() async throws {

@@ -12,7 +12,7 @@ import TestSupport
 
     @Test func everyAnsweredCallIsRecordedOnceWithANodeKilledMidRun() async throws {
         let emulator = try await CallAPI.startEmulator()
-        defer { emulator.stop() }
+        defer { Task { await emulator.stop() } }
         try await emulator.configure(#"{"service":"twilio","latencyMs":20}"#)
         let prefix = "cled\(UInt32.random(in: 0...UInt32.max))"
         let cluster = try await TestCluster.start(count: 3, prefix: prefix, extra: CallAPI.environment(emulator, extra: ["COORD_KEY_PREFIX": prefix]))

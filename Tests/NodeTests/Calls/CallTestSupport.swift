@@ -17,7 +17,7 @@ enum CallAPI {
         var env: [String: String] = [:]
         for service in services {
             env["COORD_UPSTREAM_\(service.uppercased())"] = emulator.baseURL
-            env["COORD_API_KEY_\(service.uppercased())"] = service == "twilio" ? "ACtest123:secret-token" : "test-key-\(service)"
+            env["COORD_API_KEY_\(service.uppercased())"] = service == "twilio" ? "ACtest123:secret-token" : service == "stripe" ? "sk_test_emulator" : "test-key-\(service)"
         }
         for (k, v) in extra { env[k] = v }
         return env
