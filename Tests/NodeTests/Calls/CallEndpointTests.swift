@@ -33,6 +33,11 @@ import TestSupport
         return Setup(emulator: emulator, node: node, base: base, databaseURL: try TestEnvironment.databaseURL(), prefix: prefix)
     }
 
+    /// The service's spend today as the budget reports it (-1 if it has no budget state).
+    static func spent(_ setup: Setup, _ service: String) async throws -> Int {
+        try await BudgetAPI.monitoring(setup.base, service)?["spentTodayMicros"] as? Int ?? -1
+    }
+
     static func stop(_ setup: Setup) async {
         await setup.node.stop()
         await setup.emulator.stop()
@@ -100,6 +105,9 @@ import TestSupport
             (#"{"service":"maps","operation":"distancematrix","payload":{"origins":["a"],"destinations":["b"]},"priority":"urgent"}"#, 400, "invalid_field", "priority"),
             (#"{"service":"samsara","operation":"vehicles.stats","payload":{"vehicleId":"v-1","types":["gps"]}}"#, 503, "provider_not_configured", nil),
         ]
+        // The day's spend is rebuilt from the shared test database: compare against it, not zero.
+        var spentBefore: [String: Int] = [:]
+        for service in ["maps", "samsara"] { spentBefore[service] = try await Self.spent(setup, service) }
         for item in cases {
             let reply = try await CallAPI.call(setup.base, item.body)
             #expect(reply.status == item.status, "\(item.body): \(reply.text)")
@@ -118,7 +126,7 @@ import TestSupport
             #expect(try await CallAPI.requests(setup.emulator, service) == 0, "\(service) was called")
             let state = try #require(try await BudgetAPI.monitoring(setup.base, service))
             #expect(state["reservedMicros"] as? Int == 0)
-            #expect(state["spentTodayMicros"] as? Int == 0)
+            #expect(state["spentTodayMicros"] as? Int == spentBefore[service])
         }
     }
 
@@ -127,6 +135,7 @@ import TestSupport
         defer { Task { await Self.stop(setup) } }
         let key = "order-\(UInt32.random(in: 0...UInt32.max))"
         let body = #"{"service":"twilio","operation":"messages.create","payload":{"to":"+15555550100","from":"+15555550199","body":"once"},"idempotencyKey":"\#(key)"}"#
+        let spentBefore = try await Self.spent(setup, "twilio")
         let first = try await CallAPI.call(setup.base, body)
         #expect(first.status == 200, "\(first.text)")
         #expect(first.header("Idempotent-Replayed") == nil)
@@ -136,13 +145,14 @@ import TestSupport
         #expect(second.body == first.body, "the replay is the first answer byte for byte")
         #expect(try await CallAPI.requests(setup.emulator, "twilio") == 1)
         let state = try #require(try await BudgetAPI.monitoring(setup.base, "twilio"))
-        #expect(state["spentTodayMicros"] as? Int == (try first.json()["costMicros"] as? Int))
+        #expect(state["spentTodayMicros"] as? Int == spentBefore + (try first.json()["costMicros"] as? Int ?? -1))
     }
 
     @Test func aProviderThatDoesNotAnswerIsATimeoutThatChargesNothing() async throws {
         let setup = try await Self.start(extra: ["COORD_UPSTREAM_TIMEOUT_MS": "400"])
         defer { Task { await Self.stop(setup) } }
         try await setup.emulator.configure(#"{"service":"samsara","latencyMs":3000}"#)
+        let spentBefore = try await Self.spent(setup, "samsara")
         let started = ContinuousClock.now
         let reply = try await CallAPI.call(setup.base, #"{"service":"samsara","operation":"vehicles.stats","payload":{"vehicleId":"v-1","types":["gps"]}}"#)
         #expect(reply.status == 504, "\(reply.text)")
@@ -151,7 +161,7 @@ import TestSupport
         #expect(ContinuousClock.now - started < .seconds(2), "answered at the timeout, not the provider's pace")
         let state = try #require(try await BudgetAPI.monitoring(setup.base, "samsara"))
         #expect(state["reservedMicros"] as? Int == 0)
-        #expect(state["spentTodayMicros"] as? Int == 0)
+        #expect(state["spentTodayMicros"] as? Int == spentBefore)
     }
 
     @Test func aProvidersRateLimitIsRetriedAfterItsRetryAfterThenReported() async throws {
