@@ -58,8 +58,10 @@ import Testing
         ("stripe", "../v2/x", #"{"amount":100}"#, "operation"),
     ])
     func badPayloadNamesItsField(service: String, operation: String, payload: String, field: String) throws {
-        do {
-            _ = try Self.prepare(service, operation, payload)
+        let adapter = try Self.adapter(service)
+        let value = try Self.json(payload)
+        do throws(ProviderPayloadError) {
+            _ = try adapter.prepare(operation: operation, payload: value, idempotencyKey: nil)
             Issue.record("accepted \(payload)")
         } catch {
             #expect(error.field.hasPrefix(field), "\(service) \(payload): \(error.field) \(error.message)")
@@ -112,7 +114,7 @@ import Testing
         #expect(target.hasPrefix("/maps/api/distancematrix/json?origins=Berlin%7CBonn%7CK%C3%B6ln&destinations=Hamburg%7CMunich"), "\(target)")
         #expect(target.hasSuffix("&key=k%26y"))
         #expect(plans[1].request.target.contains("&mode=walking"))
-        #expect(plans.allSatisfy(\.request.idempotent))
+        #expect(plans.allSatisfy { $0.request.idempotent })
         // Ten items of 3 x 3 = 9 elements each, distinct origins: at most 100 elements per request.
         let large = try (0..<10).map { n in
             try Self.prepare("maps", "distancematrix", #"{"origins":["a\#(n)","b\#(n)","c\#(n)"],"destinations":["x","y","z"]}"#)
@@ -186,7 +188,7 @@ import Testing
         #expect(adapter.plan(big, credential: .bearer("k")).map(\.items) == [[0], [1], [2]])
         // Accepted: every item; refused naming personalization 1: that item has the error, the other is refused with it.
         let accepted = adapter.results(of: plans[0], items: items, response: Self.response(202, "", headers: [UpstreamHeader(name: "X-Message-Id", value: "m1")]))
-        #expect(accepted.allSatisfy(\.succeeded))
+        #expect(accepted.allSatisfy { $0.succeeded })
         let refused = adapter.results(of: plans[0], items: items, response: Self.response(400, #"{"errors":[{"message":"Does not contain a valid address.","field":"personalizations.1.to.0.email"}]}"#))
         #expect(refused[1].error?.code == "invalid_email")
         #expect(refused[0].error?.code == "request_refused")
@@ -247,7 +249,7 @@ import Testing
         #expect(plans[0].request.target == "/v1/payment_intents")
         #expect(plans[0].request.header("Idempotency-Key") == "order-7")
         #expect(!(plans[1].request.header("Idempotency-Key") ?? "").isEmpty, "minted when the caller gave none")
-        #expect(plans.allSatisfy(\.request.idempotent))
+        #expect(plans.allSatisfy { $0.request.idempotent })
         #expect(plans[0].request.header("Content-Type") == "application/x-www-form-urlencoded")
         let form = Self.form(plans[0].request.body)
         #expect(form["amount"] == "2000")
