@@ -16,6 +16,8 @@ struct StatusFeature: NodeFeature {
     let announcements: RealtimeHub
     /// Whether this node's arrival was announced yet (once per process).
     let announced = AnnouncedFlag()
+    let breakers: CircuitBreakerStore
+    let budgets: BudgetStore
 
     init(_ services: NodeServices, announcements: RealtimeHub) {
         membership = ClusterMembership(redis: services.redis, keys: services.keys)
@@ -24,10 +26,12 @@ struct StatusFeature: NodeFeature {
         catalog = services.configuration.catalog
         logger = services.logger
         self.announcements = announcements
+        breakers = CircuitBreakerStore(redis: services.redis, keys: services.keys)
+        budgets = BudgetStore(redis: services.redis, postgres: services.postgres, keys: services.keys)
     }
 
     func addRoutes(to routes: inout NodeRoutes) {
-        let controller = StatusController(membership: membership, catalog: catalog, nodeID: nodeID)
+        let controller = StatusController(membership: membership, catalog: catalog, nodeID: nodeID, breakers: breakers, budgets: budgets)
         routes.api.get("/external-services/status") { _, context in try await controller.status(context) }
     }
 

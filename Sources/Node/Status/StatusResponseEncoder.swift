@@ -10,31 +10,41 @@ import HTTP
 struct StatusResponseEncoder: Sendable {
     /// `{"nodes":[`
     private static let head = Array(#"{"nodes":["#.utf8)
-    /// `],"services":<catalog>,"servedBy":"<node id>"}`, fixed for this node (or why it could not
-    /// be encoded: a bug of ours, answered as a logged 500 on each request rather than at start).
-    private let tail: Result<[UInt8], HTTPError>
+    /// Each catalog entry's JSON object without its closing brace, in catalog order, then
+    /// `,"servedBy":"<node id>"}`: fixed for this node (or why it could not be encoded: a bug of
+    /// ours, answered as a logged 500 on each request rather than at start).
+    private let parts: Result<(services: [(name: String, open: [UInt8])], end: [UInt8]), HTTPError>
 
     init(services: [ServiceDefinition], servedBy: String) {
-        var tail = Array(#"],"services":"#.utf8)
+        var entries: [(name: String, open: [UInt8])] = []
         do {
-            tail.append(contentsOf: try JSONEncoder().encode(services))
+            let encoder = JSONEncoder()
+            for service in services {
+                var bytes = Array(try encoder.encode(service))
+                guard bytes.last == UInt8(ascii: "}") else { throw StatusEncodingFailure() }
+                bytes.removeLast()
+                entries.append((service.name, bytes))
+            }
         } catch {
             var failure = HTTPError.internalError
             failure.logDetail = "JSON encoding of the service catalog failed: \(error)"
-            self.tail = .failure(failure)
+            parts = .failure(failure)
             return
         }
-        tail.append(contentsOf: #","servedBy":"#.utf8)
-        JSONBytes.appendString(servedBy, to: &tail)
-        tail.append(UInt8(ascii: "}"))
-        self.tail = .success(tail)
+        var end = Array(#"],"servedBy":"#.utf8)
+        JSONBytes.appendString(servedBy, to: &end)
+        end.append(UInt8(ascii: "}"))
+        parts = .success((entries, end))
     }
 
+    private struct StatusEncodingFailure: Error {}
+
     /// The whole body for these live nodes.
-    func encode(_ nodes: [ClusterNode]) throws(HTTPError) -> [UInt8] {
-        let tail = try self.tail.get()
+    /// `states`: each service's live fields (a service without one has its catalog entry only).
+    func encode(_ nodes: [ClusterNode], states: [String: ServiceLiveState] = [:]) throws(HTTPError) -> [UInt8] {
+        let parts = try self.parts.get()
         var out: [UInt8] = []
-        out.reserveCapacity(Self.head.count + nodes.count * 100 + tail.count)
+        out.reserveCapacity(Self.head.count + nodes.count * 100 + parts.services.count * 400)
         out.append(contentsOf: Self.head)
         for (index, node) in nodes.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -46,7 +56,14 @@ struct StatusResponseEncoder: Sendable {
             Self.appendTimestamp(ms: node.lastSeenAtMs, to: &out)
             out.append(contentsOf: #""}"#.utf8)
         }
-        out.append(contentsOf: tail)
+        out.append(contentsOf: #"],"services":["#.utf8)
+        for (index, service) in parts.services.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: service.open)
+            states[service.name]?.appendFields(to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(contentsOf: parts.end)
         return out
     }
 

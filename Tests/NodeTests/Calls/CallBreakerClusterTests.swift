@@ -58,6 +58,12 @@ import TestSupport
         let health = try await TestHTTP.request(bases[1] + "/api/v1/external-services/maps/health", bearer: try BudgetAPI.token(.user))
         #expect(health.status == 200)
         #expect(try health.json()["circuit"] as? String == "open")
+        // /status on another node says the same, with the service's state.
+        let status = try await TestHTTP.request(bases[2] + "/api/v1/external-services/status", bearer: try BudgetAPI.token(.user)).json()
+        let maps = (status["services"] as? [[String: Any]])?.first { $0["name"] as? String == "maps" }
+        #expect(maps?["circuit"] as? String == "open")
+        #expect(maps?["state"] as? String == "down")
+        #expect(maps?["budgetUtilization"] is Double || maps?["budgetUtilization"] is Int, "\(String(describing: maps))")
 
         // The provider recovers but is slow: after the wait, twelve concurrent calls over three
         // nodes find the breaker half-open, and exactly one (the configured trials) gets through.

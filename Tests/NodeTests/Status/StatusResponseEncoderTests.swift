@@ -19,16 +19,29 @@ import Testing
         let nodes = [ClusterNode(id: "node-a", startedAtMs: 1_796_300_000_123, lastSeenAtMs: 1_796_300_001_999),
                      ClusterNode(id: "b \"quoted\" \\ \u{1}", startedAtMs: 0, lastSeenAtMs: 951_782_400_000)]
         for list in [[], Array(nodes.prefix(1)), nodes] {
-            let ours = try StatusResponseEncoder(services: services, servedBy: "node-\"a\"").encode(list)
+            let figures = BudgetFigures(level: .throttled, spentTodayMicros: 91, spentMonthMicros: 91, reservedMicros: 0,
+                                        dailyLimitMicros: 100, monthlyBudgetMicros: 1000, dayResetMs: 1, monthResetMs: 2)
+            let states: [String: ServiceLiveState] = [
+                "maps": ServiceLiveState(circuit: .open, budget: nil),
+                "stripe": ServiceLiveState(circuit: .closed, budget: figures),
+                "twilio": ServiceLiveState(circuit: .halfOpen, budget: figures),
+            ]
+            let ours = try StatusResponseEncoder(services: services, servedBy: "node-\"a\"").encode(list, states: states)
             let expected = StatusController.StatusResponse(
                 nodes: list.map { .init(id: $0.id, startedAt: Self.reference(ms: $0.startedAtMs),
                                         lastSeenAt: Self.reference(ms: $0.lastSeenAtMs)) },
-                services: services, servedBy: "node-\"a\"")
+                services: services.map { .init(definition: $0, live: states[$0.name]) }, servedBy: "node-\"a\"")
             let parsedOurs = try JSONSerialization.jsonObject(with: Data(ours)) as? NSDictionary
             let parsedExpected = try JSONSerialization.jsonObject(with: JSONEncoder().encode(expected)) as? NSDictionary
             #expect(parsedOurs != nil)
             #expect(parsedOurs == parsedExpected)
         }
+        let states = [ServiceLiveState(circuit: .open, budget: nil), ServiceLiveState(circuit: .halfOpen, budget: nil),
+                      ServiceLiveState(circuit: .closed, budget: BudgetFigures(level: .throttled, spentTodayMicros: 91, spentMonthMicros: 0,
+                                                                               reservedMicros: 0, dailyLimitMicros: 100, monthlyBudgetMicros: 0,
+                                                                               dayResetMs: 0, monthResetMs: 0)),
+                      ServiceLiveState(circuit: .closed, budget: nil)]
+        #expect(states.map(\.state) == [.down, .degraded, .throttled, .healthy])
     }
 
     /// Whole milliseconds (as heartbeats store them) across leap years, century rules and year ends.
