@@ -277,3 +277,31 @@ import Testing
         #expect(queued[0].succeeded)
     }
 }
+
+/// The examples the OpenAPI document gives for `POST /call` are payloads the adapters accept.
+@Suite struct ProviderPayloadExampleTests {
+    @Test func everyDocumentedExampleIsAccepted() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let data = try Data(contentsOf: root.appendingPathComponent("docs/openapi.json"))
+        let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: Any])
+        let call = try #require((paths["/api/v1/external-services/call"] as? [String: Any])?["post"] as? [String: Any])
+        let content = try #require(((call["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any])
+        let examples = try #require(content["examples"] as? [String: Any])
+        #expect(Set(examples.keys) == Set(ProviderAdapters.standard.keys), "one example per service")
+        for (name, example) in examples {
+            let value = try #require((example as? [String: Any])?["value"] as? [String: Any])
+            let service = try #require(value["service"] as? String)
+            let operation = try #require(value["operation"] as? String)
+            let payload = try JSONSerialization.data(withJSONObject: try #require(value["payload"]))
+            let adapter = try #require(ProviderAdapters.standard[service], "\(name)")
+            let parsed = try #require(JSONValue.parse(Array(payload)))
+            do throws(ProviderPayloadError) {
+                _ = try adapter.prepare(operation: operation, payload: parsed, idempotencyKey: nil)
+            } catch {
+                Issue.record("example \(name): \(error.field) \(error.message)")
+            }
+        }
+    }
+}
