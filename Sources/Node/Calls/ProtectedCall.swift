@@ -146,13 +146,17 @@ struct ProtectedCall: Sendable {
                                                                    admission: admission)
                 await publish(transition, service: service, trial: admission.trial, reason: "transport_error")
                 let timedOut = error == .requestTimeout || error == .deadlineExceeded
+                // Sent but unanswered, the provider may have done (and billed) the work: the budget
+                // counts the estimate (never under-counts spend); never sent, nothing is charged.
+                let unknown = Self.mayHaveReachedProvider(error)
                 observe(service: service, operation: request.operation, outcome: timedOut ? "timeout" : "transport_error", latencyMs: latencyMs)
-                await settle(request, definition: definition, cost: 0, units: item.units, reservationID: reserved, requestID: requestID,
-                             record: CallRecord(status: 0, outcome: "transport_error", latencyMs: latencyMs, items: 1,
+                await settle(request, definition: definition, cost: unknown ? estimate : 0, units: item.units, reservationID: reserved,
+                             requestID: requestID,
+                             record: CallRecord(status: 0, outcome: unknown ? "unknown" : "transport_error", latencyMs: latencyMs, items: 1,
                                                 attempts: max(1, attempts), error: error.description))
                 if timedOut {
                     throw HTTPError(status: 504, code: "upstream_timeout",
-                                    message: "\(service) did not answer within \(timeout.wholeMilliseconds) ms.",
+                                    message: "\(service) did not answer within \(timeout.wholeMilliseconds) ms; it may have done the work, so the estimated cost is counted.",
                                     headers: ["Retry-After": "1"])
                 }
                 throw HTTPError(status: 503, code: "upstream_unavailable",
@@ -197,6 +201,16 @@ struct ProtectedCall: Sendable {
     }
 
     private func endpoint(_ service: String) -> ProviderEndpoint { endpoints[service]! }
+
+    /// Whether the request may have reached the provider before the failure: a timeout, a connection
+    /// lost mid-exchange or an unreadable answer may follow a request the provider executed; a failed
+    /// DNS lookup, connect or handshake never sent it.
+    static func mayHaveReachedProvider(_ error: HTTPClientError) -> Bool {
+        switch error {
+        case .requestTimeout, .deadlineExceeded, .connectionClosed, .malformedResponse, .responseTooLarge: true
+        case .invalidURL, .dns, .connectFailed, .connectTimeout, .tls, .tlsUnavailable, .shutdown: false
+        }
+    }
 
     /// Settles the reservation to the actual cost with the call's record. Redis blinking is retried
     /// briefly; if it stays away the reservation expires (released unsettled) and the failure is

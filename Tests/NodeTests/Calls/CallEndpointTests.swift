@@ -148,7 +148,9 @@ import TestSupport
         #expect(state["spentTodayMicros"] as? Int == spentBefore + (try first.json()["costMicros"] as? Int ?? -1))
     }
 
-    @Test func aProviderThatDoesNotAnswerIsATimeoutThatChargesNothing() async throws {
+    /// Sent but never answered: the provider may have done the work, so the budget counts the
+    /// estimate (samsara: 100 per call + 200 per vehicle) and the call's row says `unknown`.
+    @Test func aProviderThatDoesNotAnswerIsATimeoutThatCountsTheEstimate() async throws {
         let setup = try await Self.start(extra: ["COORD_UPSTREAM_TIMEOUT_MS": "400"])
         defer { Task { await Self.stop(setup) } }
         try await setup.emulator.configure(#"{"service":"samsara","latencyMs":3000}"#)
@@ -161,7 +163,12 @@ import TestSupport
         #expect(ContinuousClock.now - started < .seconds(2), "answered at the timeout, not the provider's pace")
         let state = try #require(try await BudgetAPI.monitoring(setup.base, "samsara"))
         #expect(state["reservedMicros"] as? Int == 0)
-        #expect(state["spentTodayMicros"] as? Int == spentBefore)
+        #expect(state["spentTodayMicros"] as? Int == spentBefore + 300)
+        let requestID = try #require(try reply.json()["requestId"] as? String)
+        #expect(try await CallAPI.waitForCalls(setup.databaseURL, "samsara", count: 1))
+        #expect(try await eventually(timeout: .seconds(10)) {
+            try await CallAPI.calls(setup.databaseURL, "samsara").contains { $0.requestID == requestID && $0.outcome == "unknown" && $0.cost == 300 }
+        })
     }
 
     @Test func aProvidersRateLimitIsRetriedAfterItsRetryAfterThenReported() async throws {
